@@ -1,0 +1,74 @@
+"""A Rasa NLU component that flags PHI and hides identifiers from the classifier.
+
+Runs first in the pipeline. For each message it calls `triage.phi`, puts the PHI
+types and spans (never the values) into the parse data under `phi`, and replaces
+identifiers with typed placeholders ("[NAME] has a fever") before the tokenizer.
+Training examples get the same treatment, so the model never learns from, or is
+fed, a real name, date or number, and the parse output never echoes one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from triage import phi
+from triage.parse import PHI_KEY
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class PhiFlagger(GraphComponent):
+    """Adds `phi: {types, spans}` to the parse data and de-identifies TEXT."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"deidentify": True}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PhiFlagger":
+        return cls(config)
+
+    def _flag(self, message: Message, add_to_output: bool) -> None:
+        text: Optional[str] = message.get(TEXT)
+        if not text:
+            return
+        findings = phi.detect(text)
+        message.set(
+            PHI_KEY,
+            {
+                "types": phi.phi_types(findings),
+                "spans": [
+                    {"type": f.type.value, "start": f.start, "end": f.end} for f in findings
+                ],
+            },
+            add_to_output=add_to_output,
+        )
+        if self._config["deidentify"] and findings:
+            keep = frozenset({phi.PhiType.HEALTH})
+            message.set(TEXT, phi.redact(text, findings, keep=keep))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._flag(message, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self._flag(example, add_to_output=False)
+        return training_data

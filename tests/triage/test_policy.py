@@ -1,0 +1,110 @@
+"""The routing policy's safety rules, table-driven."""
+
+import pytest
+
+from triage.policy import Action, Reason, ThreadState, decide, required_templates
+from triage.safety import Crisis
+from triage.taxonomy import Priority
+
+PUB, PRIV = "public_comment", "private_message"
+FREE, OWNED = ThreadState(), ThreadState(human_owned=True)
+
+# category, confidence, phi, surface, thread, crisis, faq ->
+#   action, reason, priority, template, reply surface
+CASES = [
+    # emergencies: urgent, template at once, on any surface, even on an owned thread
+    ("emergency", 0.9, (), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_medical", PUB),
+    ("emergency", 0.3, (), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_medical", PRIV),
+    ("other", 0.9, (), PRIV, FREE, Crisis.SELF_HARM, None,
+     Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_self_harm", PRIV),
+    ("praise", 0.99, ("NAME",), PUB, OWNED, Crisis.MEDICAL, None,
+     Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_medical", PUB),
+    # a human owns the thread: silence, the message joins the case
+    ("praise", 0.99, (), PUB, OWNED, None, None,
+     Action.ESCALATE, Reason.HUMAN_OWNED, None, None, None),
+    ("clinical_request", 0.99, ("HEALTH",), PRIV, OWNED, None, None,
+     Action.ESCALATE, Reason.HUMAN_OWNED, None, None, None),
+    # PHI or clinical: high priority, secure portal, always private
+    ("clinical_request", 0.9, (), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.CLINICAL, Priority.HIGH, "secure_portal", PRIV),
+    ("praise", 0.95, ("NAME", "HEALTH"), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("appointment_request", 0.9, ("DOB",), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("general_question", 0.2, ("PHONE",), PUB, FREE, None, "hours",
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("spam", 0.99, ("EMAIL",), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    # unsure: a human decides; private gets an acknowledgement, public nothing
+    ("general_question", 0.3, (), PUB, FREE, None, "hours",
+     Action.ESCALATE, Reason.LOW_CONFIDENCE, Priority.NORMAL, None, None),
+    ("praise", 0.3, (), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.LOW_CONFIDENCE, Priority.NORMAL, "handoff_ack", PRIV),
+    # complaints: public acknowledgement plus a normal case
+    ("negative_review", 0.8, (), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.COMPLAINT, Priority.NORMAL, "complaint_ack", PUB),
+    ("negative_review", 0.8, (), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.COMPLAINT, Priority.NORMAL, "complaint_ack", PRIV),
+    # spam: no reply, hidden
+    ("spam", 0.9, (), PUB, FREE, None, None,
+     Action.IGNORE, Reason.SPAM, None, None, None),
+    # the plain answers
+    ("general_question", 0.8, (), PUB, FREE, None, "visiting",
+     Action.REPLY, Reason.CATEGORY, None, "faq_visiting", PUB),
+    ("general_question", 0.8, (), PRIV, FREE, None, "no_such_topic",
+     Action.REPLY, Reason.CATEGORY, None, "faq_general", PRIV),
+    ("appointment_request", 0.8, (), PUB, FREE, None, None,
+     Action.REPLY, Reason.CATEGORY, None, "appointment", PUB),
+    ("praise", 0.8, (), PUB, FREE, None, None,
+     Action.REPLY, Reason.CATEGORY, None, "praise_thanks", PUB),
+    # other: ignored in public, never left unanswered in private
+    ("other", 0.8, (), PUB, FREE, None, None,
+     Action.IGNORE, Reason.CATEGORY, None, None, None),
+    ("other", 0.8, (), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.CATEGORY, Priority.LOW, "handoff_ack", PRIV),
+]
+
+
+@pytest.mark.parametrize(
+    "category,confidence,phi,surface,thread,crisis,faq,action,reason,priority,template,reply_surface",
+    CASES,
+)
+def test_decide(taxonomy, category, confidence, phi, surface, thread, crisis, faq,
+                action, reason, priority, template, reply_surface):
+    d = decide(category, confidence, phi, surface, thread, taxonomy, crisis=crisis, faq_topic=faq)
+    assert (d.action, d.reason, d.priority, d.template_key, d.reply_surface) == (
+        action, reason, priority, template, reply_surface)
+
+
+def test_spam_is_hidden(taxonomy):
+    assert decide("spam", 0.9, (), PUB, FREE, taxonomy).hide is True
+
+
+def test_no_public_reply_ever_for_phi(taxonomy):
+    for category in taxonomy.categories:
+        if category == "emergency":
+            continue
+        for confidence in (0.1, 0.5, 0.99):
+            d = decide(category, confidence, ("NAME",), PUB, FREE, taxonomy)
+            assert d.reply_surface in (None, PRIV), (category, confidence)
+
+
+def test_sla_follows_priority(taxonomy):
+    emergency = decide("emergency", 0.9, (), PUB, FREE, taxonomy)
+    phi_praise = decide("praise", 0.9, ("NAME",), PUB, FREE, taxonomy)
+    complaint = decide("negative_review", 0.9, (), PUB, FREE, taxonomy)
+    assert emergency.sla_hours == 0.25
+    assert phi_praise.sla_hours == taxonomy["clinical_request"].sla_hours
+    assert complaint.sla_hours == 24
+
+
+def test_unknown_surface_is_refused(taxonomy):
+    with pytest.raises(ValueError):
+        decide("praise", 0.9, (), "email", FREE, taxonomy)
+
+
+def test_every_policy_template_exists(taxonomy, library):
+    for key, surface in required_templates(taxonomy):
+        assert library.has(key, surface), (key, surface)

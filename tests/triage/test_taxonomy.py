@@ -1,0 +1,26 @@
+import pytest
+
+from triage.errors import ConfigError
+from triage.taxonomy import CATEGORIES, Priority, load_taxonomy
+
+
+def test_taxonomy_defines_every_category(taxonomy):
+    assert set(taxonomy.categories) == set(CATEGORIES)
+    assert taxonomy["emergency"].priority is Priority.URGENT
+    assert len(taxonomy.faq_topics) == 10
+
+
+def test_priority_order():
+    assert [p.rank for p in (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)] == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("text,match", [
+    ("categories: {}", "differ"),
+    ("nothing: 1", "categories"),
+    (": : :", "cannot read"),
+])
+def test_bad_taxonomy_files(tmp_path, text, match):
+    path = tmp_path / "t.yml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=match):
+        load_taxonomy(path)

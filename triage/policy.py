@@ -1,0 +1,139 @@
+"""The routing policy: one pure function from a classified message to a decision.
+
+The safety rules live here and nowhere else, in this order:
+1. emergency (crisis phrase, or an emergency guess above its low threshold)
+   -> urgent case and the emergency template at once, even on a thread a human owns;
+2. a thread a human owns -> the message joins that case, the bot says nothing;
+3. any PHI or a clinical request -> high-priority case and the secure-portal
+   template, sent privately (a public comment gets nothing public that could
+   confirm or repeat anything);
+4. low confidence -> a human decides (case; a private message gets a neutral
+   acknowledgement, a public comment nothing);
+5. otherwise the category's default handling from the taxonomy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Optional, Sequence, Tuple
+
+from triage.safety import Crisis
+from triage.taxonomy import Handling, Priority, Taxonomy
+
+__all__ = ["Action", "Decision", "Reason", "ThreadState", "decide", "required_templates"]
+
+PUBLIC = "public_comment"
+PRIVATE = "private_message"
+
+
+class Action(str, enum.Enum):
+    REPLY = "reply"
+    ESCALATE = "escalate"
+    IGNORE = "ignore"
+
+
+class Reason(str, enum.Enum):
+    EMERGENCY = "emergency"
+    HUMAN_OWNED = "human_owned"
+    PHI = "phi"
+    CLINICAL = "clinical"
+    LOW_CONFIDENCE = "low_confidence"
+    COMPLAINT = "complaint"
+    CATEGORY = "category"
+    SPAM = "spam"
+    DUPLICATE = "duplicate"
+
+
+@dataclasses.dataclass(frozen=True)
+class ThreadState:
+    """What the policy needs to know about the conversation so far."""
+
+    human_owned: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    action: Action
+    reason: Reason
+    category: str
+    priority: Optional[Priority] = None
+    sla_hours: Optional[float] = None
+    template_key: Optional[str] = None
+    reply_surface: Optional[str] = None
+    hide: bool = False
+
+
+def _escalate(taxonomy: Taxonomy, category: str, reason: Reason, priority: Priority,
+              template: Optional[str], surface: Optional[str]) -> Decision:
+    sla = min(taxonomy[category].sla_hours, _sla_for(taxonomy, priority))
+    return Decision(Action.ESCALATE, reason, category, priority, sla, template,
+                    surface if template else None)
+
+
+def _sla_for(taxonomy: Taxonomy, priority: Priority) -> float:
+    """The tightest SLA of any category with this priority (a PHI praise gets clinical speed)."""
+    slas = [c.sla_hours for c in taxonomy.categories.values() if c.priority == priority]
+    return min(slas) if slas else max(c.sla_hours for c in taxonomy.categories.values())
+
+
+def decide(
+    category: str,
+    confidence: float,
+    phi_types: Sequence[str],
+    surface: str,
+    thread: ThreadState,
+    taxonomy: Taxonomy,
+    *,
+    crisis: Optional[Crisis] = None,
+    faq_topic: Optional[str] = None,
+) -> Decision:
+    """Route one message. `category` is the classifier's top guess, even when unsure."""
+    spec = taxonomy[category]
+    if surface not in (PUBLIC, PRIVATE):
+        raise ValueError(f"unknown surface {surface!r}")
+
+    if crisis is not None or (category == "emergency" and confidence >= taxonomy.emergency_threshold):
+        template = "emergency_self_harm" if crisis is Crisis.SELF_HARM else "emergency_medical"
+        return _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template, surface)
+
+    if thread.human_owned:
+        return Decision(Action.ESCALATE, Reason.HUMAN_OWNED, category)
+
+    if phi_types or category == "clinical_request":
+        reason = Reason.PHI if phi_types else Reason.CLINICAL
+        return _escalate(taxonomy, category, reason, Priority.HIGH, "secure_portal", PRIVATE)
+
+    if confidence < taxonomy.confidence_threshold:
+        template = "handoff_ack" if surface == PRIVATE else None
+        return _escalate(taxonomy, category, Reason.LOW_CONFIDENCE, Priority.NORMAL, template, surface)
+
+    if category == "spam":
+        return Decision(Action.IGNORE, Reason.SPAM, category, hide=spec.hide)
+
+    if spec.handling is Handling.ESCALATE:
+        reason = Reason.COMPLAINT if category == "negative_review" else Reason.CATEGORY
+        return _escalate(taxonomy, category, reason, spec.priority, spec.template, surface)
+
+    if spec.handling is Handling.REPLY:
+        template = spec.template
+        if category == "general_question" and faq_topic in taxonomy.faq_topics:
+            template = taxonomy.faq_topics[faq_topic]
+        return Decision(Action.REPLY, Reason.CATEGORY, category, template_key=template,
+                        reply_surface=surface)
+
+    # Ignored categories: silence in public; a private message is never left unanswered.
+    if surface == PRIVATE:
+        return _escalate(taxonomy, category, Reason.CATEGORY, spec.priority, "handoff_ack", PRIVATE)
+    return Decision(Action.IGNORE, Reason.CATEGORY, category, hide=spec.hide)
+
+
+def required_templates(taxonomy: Taxonomy) -> Tuple[Tuple[str, str], ...]:
+    """Every (template key, surface) the policy can ask for; the check command verifies them."""
+    keys = {"emergency_medical", "emergency_self_harm", "secure_portal"}
+    keys |= {c.template for c in taxonomy.categories.values() if c.template}
+    keys |= set(taxonomy.faq_topics.values())
+    needed = {(key, surface) for key in keys for surface in (PUBLIC, PRIVATE)}
+    # secure_portal replies go privately; handoff_ack exists only in private.
+    needed.add(("handoff_ack", PRIVATE))
+    return tuple(sorted(needed))

@@ -1,0 +1,60 @@
+"""One frozen Settings object, built from an explicit mapping (usually os.environ)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Mapping, Optional
+
+from triage.errors import ConfigError
+
+__all__ = ["Settings", "REPO_ROOT"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Runtime configuration shared by the actions, channels and CLI."""
+
+    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'triage.db'}"
+    org_name: str = "Riverside Community Hospital"
+    org_phone: str = "(555) 010-2000"
+    portal_url: str = "https://portal.example-hospital.org"
+    templates_path: Path = _PACKAGE_DIR / "replies" / "templates.yml"
+    taxonomy_path: Path = _PACKAGE_DIR / "taxonomy" / "categories.yml"
+    model_path: Path = REPO_ROOT / "models"
+    # Shared secret between the Rasa server and the action server.
+    action_secret: Optional[str] = None
+    max_message_chars: int = 5000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "Settings":
+        """Read TRIAGE_* variables; anything unset keeps its default."""
+        defaults = cls()
+        try:
+            max_chars = int(environ.get("TRIAGE_MAX_MESSAGE_CHARS", defaults.max_message_chars))
+        except ValueError as exc:
+            raise ConfigError("TRIAGE_MAX_MESSAGE_CHARS must be an integer") from exc
+        if max_chars < 1:
+            raise ConfigError("TRIAGE_MAX_MESSAGE_CHARS must be positive")
+        return cls(
+            database_url=environ.get("TRIAGE_DATABASE_URL", defaults.database_url),
+            org_name=environ.get("TRIAGE_ORG_NAME", defaults.org_name),
+            org_phone=environ.get("TRIAGE_ORG_PHONE", defaults.org_phone),
+            portal_url=environ.get("TRIAGE_PORTAL_URL", defaults.portal_url),
+            templates_path=Path(environ.get("TRIAGE_TEMPLATES", defaults.templates_path)),
+            taxonomy_path=Path(environ.get("TRIAGE_TAXONOMY", defaults.taxonomy_path)),
+            model_path=Path(environ.get("TRIAGE_MODEL", defaults.model_path)),
+            action_secret=environ.get("TRIAGE_ACTION_SECRET") or None,
+            max_message_chars=max_chars,
+        )
+
+    def template_variables(self) -> dict:
+        """The organisation-level template variables (case_ref is added per case)."""
+        return {
+            "org_name": self.org_name,
+            "org_phone": self.org_phone,
+            "portal_url": self.portal_url,
+        }

@@ -1,0 +1,122 @@
+"""The category taxonomy: a data file plus a small typed loader."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from pathlib import Path
+from typing import Dict, Mapping, Optional
+
+import yaml
+
+from triage.errors import ConfigError
+
+__all__ = [
+    "CATEGORIES",
+    "Category",
+    "Handling",
+    "Priority",
+    "Taxonomy",
+    "load_taxonomy",
+]
+
+# The classifier's label set. The data file must define exactly these.
+CATEGORIES = (
+    "general_question",
+    "appointment_request",
+    "praise",
+    "negative_review",
+    "clinical_request",
+    "emergency",
+    "spam",
+    "other",
+)
+
+
+class Priority(str, enum.Enum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 is the most urgent; the queue sorts on this."""
+        return list(Priority).index(self)
+
+
+class Handling(str, enum.Enum):
+    REPLY = "reply"
+    ESCALATE = "escalate"
+    IGNORE = "ignore"
+
+
+@dataclasses.dataclass(frozen=True)
+class Category:
+    name: str
+    description: str
+    priority: Priority
+    sla_hours: float
+    handling: Handling
+    template: Optional[str]
+    hide: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Taxonomy:
+    categories: Mapping[str, Category]
+    faq_topics: Mapping[str, str]
+    confidence_threshold: float
+    emergency_threshold: float
+
+    def __getitem__(self, name: str) -> Category:
+        try:
+            return self.categories[name]
+        except KeyError:
+            raise ConfigError(f"unknown category {name!r}") from None
+
+
+def _category(name: str, raw: Mapping) -> Category:
+    try:
+        return Category(
+            name=name,
+            description=str(raw.get("description", "")),
+            priority=Priority(raw["priority"]),
+            sla_hours=float(raw["sla_hours"]),
+            handling=Handling(raw["handling"]),
+            template=raw.get("template"),
+            hide=bool(raw.get("hide", False)),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError(f"category {name!r} is invalid: {exc}") from exc
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Load and validate the taxonomy file."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read taxonomy {path}: {exc}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("categories"), dict):
+        raise ConfigError(f"taxonomy {path} has no 'categories' mapping")
+    categories: Dict[str, Category] = {
+        name: _category(name, spec or {}) for name, spec in raw["categories"].items()
+    }
+    if set(categories) != set(CATEGORIES):
+        missing = sorted(set(CATEGORIES) - set(categories))
+        extra = sorted(set(categories) - set(CATEGORIES))
+        raise ConfigError(f"taxonomy categories differ: missing={missing} extra={extra}")
+    try:
+        threshold = float(raw["confidence_threshold"])
+        emergency_threshold = float(raw["emergency_threshold"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError("taxonomy needs numeric confidence thresholds") from exc
+    for value in (threshold, emergency_threshold):
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError("taxonomy thresholds must lie in [0, 1]")
+    return Taxonomy(
+        categories=categories,
+        faq_topics=dict(raw.get("faq_topics") or {}),
+        confidence_threshold=threshold,
+        emergency_threshold=emergency_threshold,
+    )
