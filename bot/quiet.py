@@ -1,0 +1,19 @@
+"""Keep an in-process Rasa agent from logging user text.
+
+Rasa's structlog logs the parse data, text included, at DEBUG, and without set-up
+it prints DEBUG to stdout, which would also corrupt the batch CLI's JSON Lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def quiet_rasa(level: int = logging.WARNING) -> None:
+    from rasa.utils.log_utils import configure_structlog
+
+    # basicConfig first so Rasa's own basicConfig (to stdout) becomes a no-op.
+    logging.basicConfig(stream=sys.stderr, level=level, format="%(name)s %(levelname)s %(message)s")
+    logging.getLogger().setLevel(level)
+    configure_structlog(level)

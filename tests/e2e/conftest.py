@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from tests.rasa_support import VENV_BIN, Server, free_port, service_env, train_small_model
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    return train_small_model()
+
+
+@pytest.fixture(scope="module")
+def stack(small_model, tmp_path_factory):
+    """The action server and the Rasa server, as `scripts/run` starts them, on free ports."""
+    tmp = tmp_path_factory.mktemp("stack")
+    db_url = f"sqlite:///{tmp / 'queue.db'}"
+    action_port, rasa_port = free_port(), free_port()
+    secret = secrets.token_urlsafe(16)
+    env = service_env(db_url, {
+        "TRIAGE_ACTION_SECRET": secret,
+        "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRIAGE_TRACKER_DB": str(tmp / "tracker.db"),
+    })
+    actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server",
+                                 "--port", str(action_port)],
+                     env, tmp, f"http://127.0.0.1:{action_port}/health")
+    try:
+        rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(small_model),
+                               "--endpoints", "endpoints.yml", "--credentials", "bot/credentials.yml",
+                               "--interface", "127.0.0.1", "--port", str(rasa_port)],
+                      env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
+    except Exception:
+        actions.close()
+        raise
+    yield {
+        "url": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+        "action_url": f"http://127.0.0.1:{action_port}",
+        "secret": secret,
+        "db_url": db_url,
+        "servers": (actions, rasa),
+    }
+    rasa.close()
+    actions.close()

@@ -1,0 +1,125 @@
+"""End to end: the real Rasa server and action server, a trained model, the REST channel."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from tests.conftest import TODAY
+from triage.queue import QueueRepository, make_engine
+from triage.replies import load_library
+from triage.settings import Settings
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+MOM = "my mom Jane Smith DOB 3/4/1950 still has a fever after her surgery, what should we do"
+
+
+def post(stack, text, sender=None, **metadata):
+    body = {"sender": sender or f"user-{uuid.uuid4().hex[:8]}", "message": text}
+    if metadata:
+        body["metadata"] = metadata
+    return requests.post(stack["url"], json=body, timeout=60)
+
+
+def texts(response):
+    assert response.status_code == 200, response.text
+    return [m["text"] for m in response.json() if "text" in m]
+
+
+@pytest.fixture(scope="module")
+def repo(stack):
+    engine = make_engine(stack["db_url"])
+    yield QueueRepository(engine)
+    engine.dispose()
+
+
+def expected(key, surface, case_ref=None):
+    settings = Settings()
+    variables = settings.template_variables()
+    if case_ref:
+        variables["case_ref"] = case_ref
+    return load_library(settings.templates_path).render(key, surface, variables, TODAY).text
+
+
+def test_visiting_hours_get_the_approved_answer(stack):
+    assert texts(post(stack, "what are your visiting hours?")) == [
+        expected("faq_visiting", "private_message")]
+
+
+def test_phi_message_gets_portal_template_and_high_priority_case(stack, repo):
+    (reply,) = texts(post(stack, MOM))
+    case = next(c for c in repo.list_open_cases() if c.reference in reply)
+    assert reply == expected("secure_portal", "private_message", case.reference)
+    assert case.priority == "high"
+    for leaked in ("Jane", "Smith", "3/4/1950", "1950", "fever", "surgery", "mom"):
+        assert leaked not in reply
+
+
+def test_self_harm_gets_crisis_template_and_urgent_case(stack, repo):
+    (reply,) = texts(post(stack, "I want to kill myself"))
+    assert "988" in reply and "911" in reply
+    case = next(c for c in repo.list_open_cases() if c.reference in reply)
+    assert reply == expected("emergency_self_harm", "private_message", case.reference)
+    assert case.priority == "urgent" and repo.list_open_cases()[0].priority == "urgent"
+
+
+def test_spam_comment_gets_no_reply(stack):
+    assert texts(post(stack, "🔥 FREE crypto giveaway!! DM me to earn $5000 a week 💰 bit.ly/xx",
+                      surface="public_comment")) == []
+
+
+def test_thread_goes_silent_after_hand_off(stack):
+    sender = f"thread-{uuid.uuid4().hex[:8]}"
+    (first,) = texts(post(stack, "my daughter has had a fever for 3 days should we come in?", sender))
+    assert "reference" in first
+    assert texts(post(stack, "thank you so much, you guys are great", sender)) == []
+
+
+def test_duplicate_delivery_is_answered_once(stack):
+    sender, mid = f"dup-{uuid.uuid4().hex[:8]}", f"mid-{uuid.uuid4().hex}"
+    assert len(texts(post(stack, "where do I park?", sender, message_id=mid))) == 1
+    assert texts(post(stack, "where do I park?", sender, message_id=mid)) == []
+
+
+@pytest.mark.parametrize("body,status,reason", [
+    (b"{not json", 400, "not valid JSON"),
+    (b"[1, 2]", 400, "JSON object"),
+    (b'{"message": "hi"}', 400, "sender"),
+    (b'{"sender": "a", "message": ""}', 400, "empty"),
+    (b'{"sender": "a", "message": 5}', 400, "string"),
+    (b'{"sender": "a", "message": "hi", "metadata": {"surface": "email"}}', 400, "surface"),
+    (b'{"sender": "a", "message": "' + b"x" * 6000 + b'"}', 413, "longer than"),
+    (b'{"sender": "a", "message": "' + b"x" * 70000 + b'"}', 413, "body larger"),
+])
+def test_bad_payloads_get_clear_errors(stack, body, status, reason):
+    response = requests.post(stack["url"], data=body, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    assert response.status_code == status
+    assert reason in response.json()["error"]
+
+
+def test_odd_text_is_triaged(stack):
+    for text in ("😂😂😂", "<script>alert(1)</script>", "¿Cuál es el horario de visitas?", "你好"):
+        assert post(stack, text).status_code == 200
+
+
+def test_action_server_refuses_calls_without_the_secret(stack):
+    assert requests.post(stack["action_url"] + "/webhook", json={}, timeout=10).status_code == 403
+    assert requests.get(stack["action_url"] + "/health", timeout=10).status_code == 200
+    wrong = {"X-Triage-Action-Secret": "nope"}
+    assert requests.get(stack["action_url"] + "/actions", headers=wrong, timeout=10).status_code == 403
+
+
+def test_no_user_text_reaches_the_logs(stack):
+    canary = f"zebracanary{uuid.uuid4().hex[:8]}"
+    post(stack, f"my son {canary} has a rash, call me at 555-867-5309")
+    post(stack, f"{canary} loves the new lobby")
+    requests.post(stack["url"], data=b'{"sender": "x", "message": "' + canary.encode() + b'" broken',
+                  timeout=10)
+    for server in stack["servers"]:
+        log = server.log()
+        assert canary not in log, server.log_path
+        assert "867-5309" not in log

@@ -1,0 +1,49 @@
+"""One contract every detector in the default registry must honour (presidio style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.phi import Detector, Finding, PhiType, default_registry
+
+ODD_INPUTS = [
+    "",
+    " ",
+    "\n\n",
+    "😀😀 my son Jake 😀 has a fever 🤒",
+    "<script>alert('my son Jake')</script><b>DOB 3/4/1950</b>",
+    "我的儿子发烧了, 电话 555-123-4567",
+    "ابني مريض، رقم الهاتف 555-123-4567",
+    "Ünïcödé Zoë Ångström my mom José Núñez",
+    "\x00\x1b[31m control chars \u200b\ufeff",
+    "my mom Jane Smith DOB 3/4/1950 still has a fever after her surgery, call 555-123-4567",
+    "[NAME] [DOB] [HEALTH]" * 3,
+]
+DETECTORS = default_registry().detectors
+
+
+def test_registry_lists_one_detector_per_entity() -> None:
+    names = {d.name for d in DETECTORS}
+    assert names == {
+        "placeholders", "names", "dates", "phone", "email", "address", "ids", "ssn", "health"
+    }
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.name)
+@pytest.mark.parametrize("text", ODD_INPUTS)
+def test_detector_contract(detector: Detector, text: str) -> None:
+    assert isinstance(detector, Detector)
+    findings = detector.detect(text)
+    assert isinstance(findings, list)
+    for finding in findings:
+        assert isinstance(finding, Finding)
+        assert isinstance(finding.type, PhiType)
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert finding.detector == detector.name != ""
+        assert 0.0 < finding.score <= 1.0
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.name)
+def test_detector_is_stateless(detector: Detector) -> None:
+    text = ODD_INPUTS[-2]
+    assert detector.detect(text) == detector.detect(text)

@@ -1,0 +1,122 @@
+"""Redaction, de-identification, overlap resolution and the leak-free `Finding`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage.phi.cases import POSITIVES
+from triage.phi import (
+    IDENTIFIER_TYPES,
+    Finding,
+    PhiType,
+    deidentify,
+    detect,
+    phi_types,
+    redact,
+)
+from triage.phi.findings import resolve_overlaps
+
+EXAMPLE = (
+    "my mom Jane Smith DOB 3/4/1950 still has a fever after her surgery, what should we do"
+)
+
+
+def test_example_redact() -> None:
+    out = redact(EXAMPLE)
+    for secret in ("Jane", "Smith", "1950", "fever", "surgery"):
+        assert secret not in out
+    assert "[NAME]" in out and "[DOB]" in out and "[HEALTH]" in out
+    assert out == (
+        "my mom [NAME] DOB [DOB] still has a [HEALTH] after her [HEALTH], what should we do"
+    )
+
+
+def test_example_deidentify_keeps_health() -> None:
+    out = deidentify(EXAMPLE)
+    assert out == "my mom [NAME] DOB [DOB] still has a fever after her surgery, what should we do"
+
+
+def test_phi_types_of_example() -> None:
+    assert phi_types(detect(EXAMPLE)) == ["DOB", "HEALTH", "NAME"]
+    assert phi_types([]) == []
+
+
+@pytest.mark.parametrize("text", [row[0] for row in POSITIVES] + [EXAMPLE])
+def test_redaction_is_idempotent(text: str) -> None:
+    once = redact(text)
+    assert redact(once) == once
+    assert deidentify(deidentify(text)) == deidentify(text)
+
+
+@pytest.mark.parametrize("text", [row[0] for row in POSITIVES] + [EXAMPLE])
+def test_rescanning_redacted_text_reports_the_same_types(text: str) -> None:
+    assert phi_types(detect(redact(text))) == phi_types(detect(text))
+
+
+def test_redact_with_explicit_findings_and_keep() -> None:
+    text = "call 555-123-4567 about my fever"
+    findings = detect(text)
+    assert redact(text, findings) == "call [PHONE] about my [HEALTH]"
+    assert redact(text, findings, keep=frozenset({PhiType.PHONE})) == "call 555-123-4567 about my [HEALTH]"
+    assert redact(text, []) == text
+
+
+def test_redact_rejects_out_of_range_findings() -> None:
+    with pytest.raises(ValueError):
+        redact("short", [Finding(PhiType.NAME, 2, 50, 0.9, "test")])
+
+
+def test_findings_are_sorted_and_disjoint() -> None:
+    findings = detect(EXAMPLE + " call 555-123-4567 or jane@example.com")
+    assert findings == sorted(findings, key=lambda f: f.start)
+    for a, b in zip(findings, findings[1:]):
+        assert a.end <= b.start
+
+
+def test_finding_repr_holds_no_text() -> None:
+    text = "my mom Jane Smith DOB 3/4/1950 lives at 42 Elm Street, jane@example.com"
+    findings = detect(text)
+    assert phi_types(findings) == ["ADDRESS", "DOB", "EMAIL", "NAME"]
+    dump = repr(findings) + str(findings)
+    for secret in ("Jane", "Smith", "3/4/1950", "1950", "Elm", "example.com"):
+        assert secret not in dump
+    assert not hasattr(findings[0], "text")
+
+
+def test_longer_span_wins_and_identifier_beats_health_on_tie() -> None:
+    short = Finding(PhiType.NAME, 0, 4, 0.9, "a")
+    long = Finding(PhiType.ADDRESS, 0, 10, 0.5, "b")
+    health = Finding(PhiType.HEALTH, 20, 25, 1.0, "c")
+    ident = Finding(PhiType.ID, 20, 25, 0.1, "d")
+    apart = Finding(PhiType.EMAIL, 30, 40, 0.5, "e")
+    assert resolve_overlaps([short, health, long, apart, ident]) == [long, ident, apart]
+
+
+def test_identifier_types() -> None:
+    assert IDENTIFIER_TYPES == frozenset(PhiType) - {PhiType.HEALTH}
+    assert [t.value for t in PhiType] == [
+        "NAME", "DOB", "DATE", "PHONE", "EMAIL", "ADDRESS", "ID", "SSN", "HEALTH"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀", "<script>alert(1)</script>", "我的儿子发烧了"])
+def test_odd_input_round_trips(text: str) -> None:
+    assert redact(text) == text
+    assert deidentify(text) == text
+
+
+def test_large_input_completes() -> None:
+    chunk = EXAMPLE + " call 555-123-4567 or mail jane@example.com. 123 Main St. MRN 00123456. "
+    text = (chunk * (200_000 // len(chunk) + 1))[:200_000]
+    findings = detect(text)
+    assert findings and all(0 <= f.start < f.end <= len(text) for f in findings)
+    assert "Jane" not in redact(text, findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 200_000, "1 " * 100_000, "+1 " * 70_000, "a@" * 100_000, "my mom " * 30_000,
+     "fever " * 33_000, "3/4/" * 50_000, "12 Main Oak Elm " * 12_500],
+)
+def test_pathological_inputs_complete(text: str) -> None:
+    assert isinstance(detect(text), list)

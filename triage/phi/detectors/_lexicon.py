@@ -1,0 +1,43 @@
+"""Word lists shared by the name and health detectors.
+
+The larger lists live in ``data/*.txt`` and are read on first use (never at import time).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "word_list"]
+
+_DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# People a writer talks about; a health term or a name next to one is about a real person.
+RELATIONS: frozenset[str] = frozenset(
+    """son daughter kid kids child children baby boy girl toddler infant newborn teen teenager
+    twin twins mom mother mum mommy mama dad father daddy papa husband wife hubby spouse
+    partner fiance fiancee boyfriend girlfriend bf gf brother sister sibling grandma
+    grandmother granny nana grandpa grandfather grandson granddaughter grandchild grandkid
+    aunt auntie uncle niece nephew cousin friend neighbor neighbour roommate stepson
+    stepdaughter stepmom stepmother stepdad stepfather parent parents family""".split()
+)
+# Longest first so that "grandmother" is tried before "grand..." prefixes of it.
+RELATION_PATTERN = (
+    r"(?:(?:mother|father|son|daughter|brother|sister)[- ]in[- ]law|"
+    + "|".join(sorted(RELATIONS, key=len, reverse=True))
+    + r")"
+)
+# A name right after one of these belongs to staff, who are not patient identifiers.
+STAFF_TITLES: frozenset[str] = frozenset(
+    """dr doctor doc nurse np pa rn lpn md do prof professor surgeon therapist pharmacist
+    midwife dentist pediatrician physician provider""".split()
+)
+
+
+@lru_cache(maxsize=None)
+def word_list(name: str) -> frozenset[str]:
+    """Lower-cased words of ``data/<name>.txt``; ``#`` starts a comment line."""
+    text = (_DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
+    return frozenset(
+        word.lower() for line in text.splitlines() if not line.startswith("#") for word in line.split()
+    )

@@ -1,0 +1,205 @@
+"""Health details about the writer or someone they name: conditions, symptoms, medicines,
+results and procedures ("my chemo", "I have diabetes", "my dad's heart surgery").
+
+A health term counts only when the nearest personal word before it in its clause points
+at a person (I, my, we, she, his, my son...); "you"/"your" nearest means a question about
+the hospital ("do you offer flu shots?"). With no such word, a verb of having ("Mr. Smith
+has cancer") or a first-person word later in the clause ("Fever since Monday, I...")
+ties it. Terms naming a facility or event ("cancer center", "suicide prevention walk")
+are skipped, and idioms ("my heart stopped", "dying to try") are not terms at all.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from typing import ClassVar, Dict, Iterable, List, Optional, Tuple
+
+from triage.phi.detectors._lexicon import RELATIONS
+from triage.phi.detectors.base import Detector
+from triage.phi.findings import Finding, PhiType
+
+__all__ = ["HealthDetector"]
+
+_BODY = (
+    r"(?:arm|leg|wrist|ankle|hip|knee|elbow|shoulder|finger|toe|foot|hand|nose|jaw|ribs?"
+    r"|back|neck|collarbone|bone|pelvis|skull|tooth)"
+)
+_PAIN = (
+    r"(?:chest|back|stomach|abdominal|belly|neck|knee|hip|joint|shoulder|ear|tooth|pelvic"
+    r"|nerve|leg|arm)"
+)
+# One regex per term (IGNORECASE, matched between word boundaries). Multi-word terms come
+# before single words that start them so that the longer reading wins.
+TERMS: Tuple[str, ...] = (
+    # conditions
+    r"heart\s(?:attack|failure|disease|condition|problems?|surgery|murmur)", r"cardiac\sarrest",
+    r"high\sblood\spressure", r"multiple\ssclerosis", r"kidney\s(?:stones?|failure|disease)",
+    r"liver\sdisease", r"eating\sdisorder", r"panic\sattacks?", r"strep(?:\sthroat)?",
+    r"cancer", r"tumou?rs?", r"leukemia", r"lymphoma", r"melanoma", r"(?:pre)?diabetes",
+    r"diabetic", r"asthma", r"copd", r"emphysema", r"hiv", r"hepatitis", r"covid(?:-?19)?",
+    r"coronavirus", r"flu\sshots?", r"flu", r"influenza", r"pneumonia", r"bronchitis",
+    r"infections?", r"infected", r"uti", r"stds?", r"stis?", r"chlamydia", r"gonorrhea",
+    r"syphilis", r"herpes", r"hpv", r"hypertension", r"stroke", r"arrhythmia", r"a-?fib",
+    r"seizures?", r"epilepsy", r"migraines?", r"headaches?", r"concussion", r"depression",
+    r"depressed", r"anxiety", r"bipolar", r"schizophreni[ac]", r"ptsd", r"ocd", r"adhd",
+    r"autism", r"autistic", r"dementia", r"alzheimer'?s", r"parkinson'?s", r"arthritis",
+    r"lupus", r"crohn'?s", r"colitis", r"ibs", r"celiac", r"cirrhosis", r"pregnant",
+    r"pregnancy", r"miscarriage", r"miscarried", r"abortion", r"ivf", r"infertility",
+    r"preeclampsia", r"postpartum", r"anemia", r"sepsis", r"appendicitis", r"gallstones?",
+    r"hernia", r"cyst", r"lump", r"fractures?", r"sprain", r"allerg(?:y|ies|ic)",
+    r"anaphylaxis", r"eczema", r"psoriasis", r"suicidal", r"suicide", r"self[-\s]harm",
+    r"cutting\smyself", r"anorexia", r"bulimia", r"addiction", r"addicted", r"alcoholism",
+    r"overdosed?", r"injury", r"injuries", r"wound",
+    r"(?:broken|broke|fractured|sprained|dislocated|injured|twisted)\s"
+    r"(?:(?:my|his|her|their|a|the)\s)?" + _BODY,
+    # symptoms
+    _PAIN + r"\spain", r"pain(?=\sin\s(?:my|his|her|their)\b)", r"sore\sthroat",
+    r"short(?:ness)?\sof\sbreath", r"trouble\sbreathing", r"can'?t\sbreathe", r"throwing\sup",
+    r"passed\sout", r"rash", r"fever", r"cough(?:s|ing|ed)?", r"chills", r"nausea", r"nauseous",
+    r"vomit(?:s|ing|ed)?", r"diarrh(?:o)?ea", r"constipat(?:ion|ed)", r"dizz(?:y|iness)",
+    r"fainted", r"swollen", r"swelling", r"bleeding", r"numbness", r"insomnia", r"withdrawals?",
+    r"sick(?!\s(?:of|and\stired|leave|day)\b)",
+    # medicines and treatments
+    r"chemo(?:therapy)?", r"radiation(?:\stherapy|\streatment)?", r"immunotherapy",
+    r"physical\stherapy", r"birth\scontrol", r"blood\sthinners?", r"insulin", r"metformin",
+    r"ozempic", r"wegovy", r"antibiotics?", r"amoxicillin", r"penicillin", r"ibuprofen",
+    r"tylenol", r"acetaminophen", r"advil", r"motrin", r"prednisone", r"steroids?",
+    r"lisinopril", r"atorvastatin", r"lipitor", r"statins?", r"warfarin", r"eliquis",
+    r"xarelto", r"xanax", r"zoloft", r"prozac", r"lexapro", r"sertraline", r"adderall",
+    r"ritalin", r"oxycodone", r"hydrocodone", r"opioids?", r"morphine", r"methadone",
+    r"suboxone", r"gabapentin", r"levothyroxine", r"synthroid", r"albuterol", r"inhaler",
+    r"epipen", r"antidepressants?", r"medications?", r"meds", r"prescriptions?", r"vaccines?",
+    r"vaccinated", r"booster", r"rehab", r"dialysis", r"transplant", r"treatments?",
+    # results and procedures
+    r"blood\s(?:pressure|sugar|work|tests?|clots?|results)", r"bloodwork",
+    r"(?:lab|test)\sresults", r"(?:ct|cat|pet)\sscans?", r"x-?rays?", r"mri(?:\sresults)?",
+    r"pap\ssmear", r"c-section", r"surgery", r"surgeries", r"(?<!of\s)operation",
+    r"appendectomy", r"hysterectomy", r"mastectomy", r"stitches", r"biopsy", r"ultrasound",
+    r"mammogram", r"colonoscopy", r"endoscopy", r"ekg", r"ecg", r"echocardiogram", r"a1c",
+    r"cholesterol", r"diagnos(?:is|ed|es)", r"prognosis",
+)
+
+
+def _by_first_letter(terms: Iterable[str]) -> str:
+    """Join `terms` into one alternation nested under each term's first letter.
+
+    Python's regex engine tries every branch at every position; nesting the branches
+    under their first letter makes the scan of a long text several times faster.
+    """
+    groups: Dict[str, List[str]] = {}
+    for term in terms:
+        key = term[0].lower() if term[0].isalpha() else ""
+        groups.setdefault(key, []).append(term[1:] if key else term)
+    parts = ["|".join(groups.pop("", []))] if "" in groups else []
+    parts += [f"{k}(?:{'|'.join(v)})" for k, v in sorted(groups.items())]
+    return "|".join(p for p in parts if p)
+
+
+# Terms are written with \s for readability but must not span lines (a line break ends
+# a clause, and redaction must not remove one).
+_TERM = re.compile(
+    r"(?<![^\W_])(?:" + _by_first_letter(TERMS).replace(r"\s", " ") + r")\b", re.IGNORECASE
+)
+
+# A term followed by one of these names a place, service or event ("cancer center", "flu
+# shot clinic"), unless a possessive makes it personal again ("my cancer team").
+_FACILITY = re.compile(
+    r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|program|programme"
+    r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
+    r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours"
+    r"|fundraiser|charity|support\sgroup|building|screening\sevent)\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?:\b(?:my|our|his|her|their)|['\u2019]s)\s{1,3}$", re.IGNORECASE)
+# With no pronoun in the clause, a verb of having still ties the term to a person.
+_HAVING = re.compile(
+    r"\b(?:has|had|got|gets|getting|diagnosed\s{1,3}with|suffer(?:s|ing|ed)?\s{1,3}from"
+    r"|recovering\s{1,3}from|tested\s{1,3}positive\s{1,3}for|needs|needed)\s{1,3}"
+    r"(?:(?:a|an|the|some|bad|severe|mild|high|low|stage\s{1,3}\d|\d{2,3}(?:\.\d)?)\s{1,3}){0,2}$",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)?")
+# Clause ends. A period after an abbreviation or initial ("Dr.", "St.", "ext.", "R.") does
+# not end one: such periods sit inside spans that redaction replaces, and the verdict
+# must not change when the text is scanned again after redaction.
+_BOUNDARY = re.compile(r"[!?;\n]|\.(?=\s|$)")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[a-z]|mrs?|ms|mx|dr|st|jr|sr|ext|apt|ste|ave?|rd|blvd|ln|ct|pl|ter|pkwy|hwy|cir"
+    r"|trl|sq|plz|hts|tpke|expy|fwy|bldg|rm|fl|no|vs|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov"
+    r"|dec)|\.[a-z])$",
+    re.IGNORECASE,
+)
+_WINDOW = 120  # how far a clause may reach either side of a term
+
+_BLOCK, _FIRST, _OTHER = "block", "first", "other"  # kinds of personal words
+_FIRST_PERSON = frozenset("i im i'm i've ive i'd i'll me my mine myself we we're we've our ours us".split())
+_THIRD_PERSON = frozenset("he he's his him himself she she's her hers herself".split()) | RELATIONS
+_SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur".split())
+
+
+class _Clauses:
+    """Clause ends and personal words of one text, indexed once so each term is cheap."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.cut_starts: List[int] = []
+        self.cut_ends: List[int] = []
+        for m in _BOUNDARY.finditer(text):
+            if m.group(0) == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+                continue
+            self.cut_starts.append(m.start())
+            self.cut_ends.append(m.end())
+        self.word_pos: List[int] = []
+        self.word_kind: List[str] = []
+        for m in _WORDS.finditer(text):
+            word = m.group(0).lower().replace("\u2019", "'")
+            kind = self._kind(word[:-2] if word.endswith("'s") else word)
+            if kind:
+                self.word_pos.append(m.start())
+                self.word_kind.append(kind)
+
+    @staticmethod
+    def _kind(word: str) -> Optional[str]:
+        if word in _SECOND_PERSON:
+            return _BLOCK
+        if word in _FIRST_PERSON:
+            return _FIRST
+        return _OTHER if word in _THIRD_PERSON else None
+
+    def tied(self, start: int, end: int) -> bool:
+        """Whether the term at ``[start, end)`` is about the writer or a person they name."""
+        i = bisect_right(self.cut_ends, start) - 1
+        lo = max(start - _WINDOW, self.cut_ends[i] if i >= 0 else 0)
+        k = bisect_left(self.word_pos, start) - 1
+        if k >= 0 and self.word_pos[k] >= lo:
+            return self.word_kind[k] != _BLOCK
+        if _HAVING.search(self.text, lo, start):
+            return True
+        j = bisect_left(self.cut_starts, end)
+        hi = min(end + _WINDOW, self.cut_starts[j] if j < len(self.cut_starts) else len(self.text))
+        # Forward, only a first-person word ties; "they" or "he" later may be anyone.
+        for k in range(bisect_left(self.word_pos, end), len(self.word_pos)):
+            if self.word_pos[k] >= hi or self.word_kind[k] == _BLOCK:
+                return False
+            if self.word_kind[k] == _FIRST:
+                return True
+        return False
+
+
+class HealthDetector(Detector):
+    name = "health"
+    TERMS: ClassVar[Tuple[str, ...]] = TERMS
+    SCORE: ClassVar[float] = 0.6
+
+    def detect(self, text: str) -> List[Finding]:
+        findings: List[Finding] = []
+        clauses: Optional[_Clauses] = None
+        for match in _TERM.finditer(text):
+            start, end = match.span()
+            if _FACILITY.match(text, end) and not _POSSESSIVE.search(text, max(0, start - 20), start):
+                continue
+            clauses = clauses or _Clauses(text)  # built only for texts that mention a term
+            if clauses.tied(start, end):
+                findings.append(Finding(PhiType.HEALTH, start, end, self.SCORE, self.name))
+        return findings

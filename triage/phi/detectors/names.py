@@ -1,0 +1,194 @@
+"""Person names, found only next to a cue that says a person is being named.
+
+Cues: relation words ("my son Jake", "my mom jane smith"), "it's for Maria", "for Maria
+Lopez", "patient: X", "my name is X", "I'm X" / "this is X" (capitalised, not a common
+word), Mr./Mrs./Ms. X, and signatures at the end ("- Sarah", "Thanks, Mike R."). Names
+after staff titles (Dr., nurse, NP, PA) belong to staff and are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, List, Optional, Tuple
+
+from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, word_list
+from triage.phi.detectors.base import Detector
+from triage.phi.findings import Finding, PhiType
+
+__all__ = ["NameDetector"]
+
+_APOS = "['\u2019]"
+_TOKEN = re.compile(r"[^\W\d_]{1,40}(?:['\u2019-][^\W\d_]{1,40}){0,2}")
+_GAP = re.compile(r"[ \t]{1,3}")
+_AND = re.compile(r"[ \t]{1,3}(?:and|&)[ \t]{1,3}", re.IGNORECASE)
+_WORDY = re.compile(r"(?:ing|ed|ly|ful|ous|ive|able|ible|less|ness|ment|tion|ish)$")
+_TAIL = 160  # signatures are searched for only this close to the end of the text
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A context that announces a name, and how permissive the name after it may be."""
+
+    name: str
+    regex: re.Pattern[str]
+    score: float
+    strong: bool = False  # a capitalised stop word that is a known name counts ("my son Will")
+    lower_ok: bool = False  # a lower-case known first name counts ("my mom jane")
+    min_tokens: int = 1
+    at_end: bool = False  # only word-free text may follow (signatures)
+    known_first: bool = False  # the first word must be a listed first name
+    surname_first: bool = False  # honorifics are followed by a surname
+    shape_check: bool = False  # refuse word-like shapes ("I'm Exhausted", "- Management")
+    staff_guard: bool = False  # "a nurse named Kelly" is staff
+
+
+_AGE = r"\d{1,2}[- ]?(?:yo|y/o|(?:year|yr|month|mo|week|wk)s?[- ]old)"
+_ADJ = (
+    r"(?:little|big|older|younger|baby|late|elderly|old|dear|eldest|oldest|youngest|adult"
+    r"|teenage|sick|" + _AGE + ")"
+)
+_RELATION = (
+    r"\b(?:my|our|his|her|their)\s{1,3}(?:" + _ADJ + r"\s{1,3}){0,2}" + RELATION_PATTERN
+    + r"s?\b(?:\s{0,2},)?\s{1,3}"
+)
+_FOR_PERSON = (
+    r"\b(?:(?:it|this|that)" + _APOS + r"?s|(?:it|this|that)\s{1,3}is|appointment|appt"
+    r"|booking|asking|calling|writing|messaging|inquiring|enquiring)\s{1,3}(?:for|about)\s{1,3}"
+    r"|\bon\s{1,3}behalf\s{1,3}of\s{1,3}"
+)
+_PATIENT = (
+    r"\b(?:patient|pt)(?:" + _APOS + r"?s)?(?:\s{1,3}(?:full\s{1,3})?name)?"
+    r"(?:\s{0,3}[:=-]\s{0,3}|\s{1,3}is\s{1,3}|\s{1,3})"
+)
+_NAME_IS = r"\bname(?:" + _APOS + r"?s\s{1,3}|\s{1,3}is\s{1,3}|\s{0,3}[:=-]\s{0,3})"
+_I_AM = r"\bi(?:" + _APOS + r"?m|\s{1,3}am)\s{1,3}"
+_THIS_IS = r"\b(?:this\s{1,3}is|this" + _APOS + r"s|it" + _APOS + r"?s\s{1,3}me,?)\s{1,3}"
+_HONORIFIC = r"\b(?:M[rR][sS]?|M[sSxX]|Miss)\b\.?\s{1,3}"  # case-sensitive: "miss" is a verb
+_SIG_DASH = r"(?:^|(?<=[\s.!?)]))[-\u2013\u2014~]{1,2}[ \t]{0,2}"
+_SIG_CLOSER = (
+    r"\b(?:thanks|thank\s{1,3}you|thx|ty|tia|sincerely|regards|best\s{1,3}wishes|best|cheers"
+    r"|respectfully|love|yours\s{1,3}truly|yours|blessings|gratefully)\b[ \t]{0,3}[,.!:-]?\s{0,4}"
+)
+
+
+def _cue(name: str, pattern: str, score: float, flags: int = re.IGNORECASE, **kw: object) -> _Cue:
+    return _Cue(name, re.compile(pattern, flags), score, **kw)  # type: ignore[arg-type]
+
+
+_CUES: Tuple[_Cue, ...] = (
+    _cue("relation", _RELATION, 0.85, strong=True, lower_ok=True),
+    _cue("for_person", _FOR_PERSON, 0.8, strong=True, lower_ok=True),
+    _cue("for_two", r"\bfor\s{1,3}", 0.6, min_tokens=2, shape_check=True),
+    _cue("patient", _PATIENT, 0.85, strong=True, lower_ok=True),
+    _cue("name_is", _NAME_IS, 0.9, strong=True, lower_ok=True),
+    _cue("named", r"\b(?:named|called)\s{1,3}", 0.75, strong=True, staff_guard=True),
+    _cue("i_am", _I_AM, 0.6, shape_check=True),
+    _cue("this_is", _THIS_IS, 0.6, shape_check=True),
+    _cue("honorific", _HONORIFIC, 0.8, 0, strong=True, lower_ok=True, surname_first=True),
+    _cue("sig_dash", _SIG_DASH, 0.7, re.M, strong=True, lower_ok=True, at_end=True,
+         shape_check=True),
+    _cue("sig_closer", _SIG_CLOSER, 0.7, strong=True, lower_ok=True, at_end=True,
+         shape_check=True),
+    _cue("last_line", r"\n[ \t]{0,3}", 0.6, 0, lower_ok=True, at_end=True, known_first=True,
+         shape_check=True),
+)
+
+
+class NameDetector(Detector):
+    """Names of people in a named context; see the module docstring for the cues."""
+
+    name = "names"
+    CUES: ClassVar[Tuple[_Cue, ...]] = _CUES
+
+    def detect(self, text: str) -> List[Finding]:
+        spans: dict[tuple[int, int], float] = {}
+        tail_start = max(0, len(text) - _TAIL)
+        for cue in self.CUES:
+            for match in cue.regex.finditer(text, tail_start if cue.at_end else 0):
+                if cue.staff_guard and self._after_staff(text, match.start()):
+                    continue
+                pos = match.end()
+                while True:
+                    span = self._read_name(text, pos, cue)
+                    if span is None:
+                        break
+                    spans[span] = max(spans.get(span, 0.0), cue.score)
+                    # "my kids Jake and Emma": a strong cue carries over an "and".
+                    joined = _AND.match(text, span[1]) if cue.strong and not cue.at_end else None
+                    if joined is None:
+                        break
+                    pos = joined.end()
+        return [Finding(PhiType.NAME, s, e, score, self.name) for (s, e), score in spans.items()]
+
+    def _read_name(self, text: str, pos: int, cue: _Cue) -> Optional[tuple[int, int]]:
+        """Span of up to three name words starting at `pos`, or None if no name is there."""
+        start: Optional[int] = None
+        end = pos
+        count = 0
+        for k in range(3):
+            j = end
+            if k > 0:
+                gap = _GAP.match(text, end)
+                if gap is None:
+                    break
+                j = gap.end()
+            m = _TOKEN.match(text, j)
+            if m is None:
+                break
+            word, w_end = m.group(0), m.end()
+            possessive = len(word) > 2 and word[-2] in "'\u2019" and word[-1] in "sS"
+            if possessive:
+                word, w_end = word[:-2], w_end - 2
+            if len(word) == 1:
+                # A middle or last initial ("Mike R.") but never a one-letter first word.
+                if k == 0 or not word.isupper():
+                    break
+                w_end += 1 if text[w_end : w_end + 1] == "." else 0
+            elif not self._accept(word, k, cue):
+                break
+            start = j if start is None else start
+            end, count = w_end, count + 1
+            if possessive:
+                break
+        if start is None or count < cue.min_tokens:
+            return None
+        if self._org_follows(text, end):
+            return None  # "Mercy Hospital", "Oak Street"
+        if cue.at_end and re.search(r"\w", text[end : end + _TAIL]):
+            return None
+        return start, end
+
+    def _accept(self, word: str, k: int, cue: _Cue) -> bool:
+        lw = word.lower().replace("\u2019", "'")
+        first, surnames = word_list("first_names"), word_list("surnames")
+        stop, orgs = word_list("not_names"), word_list("org_words")
+        if lw in STAFF_TITLES or lw in orgs:
+            return False
+        if k == 0 and cue.known_first and lw not in first:
+            return False
+        known = lw in first or lw in surnames
+        if word[0].isupper():
+            if word.isupper() and not known:
+                return False  # acronyms such as DOB, MRN, ER
+            if lw in stop:
+                return cue.strong and known
+            return known or not (cue.shape_check and _WORDY.search(lw))
+        if not cue.lower_ok or lw in stop:
+            return False
+        if k == 0:
+            return lw in first or (cue.surname_first and lw in surnames)
+        return lw in surnames
+
+    @staticmethod
+    def _org_follows(text: str, end: int) -> bool:
+        gap = _GAP.match(text, end)
+        nxt = _TOKEN.match(text, gap.end()) if gap else None
+        if nxt is None or not nxt.group(0)[0].isupper():
+            return False
+        return nxt.group(0).lower() in word_list("org_words")
+
+    @staticmethod
+    def _after_staff(text: str, start: int) -> bool:
+        before = re.findall(r"[A-Za-z]+", text[max(0, start - 30) : start])
+        return any(w.lower() in STAFF_TITLES for w in before[-2:])
