@@ -5,8 +5,9 @@
 Candidates (configs in bench/configs/, the shipped one is config.yml itself):
 (a) `lr`: the shipped pipeline, word and char_wb counts + logistic regression;
 (b) `diet`: the same front with DIETClassifier;
-(c) `lr_minilm`: (a) plus the MiniLM dense featurizer;
-(d) `diet_minilm`: (b) plus the MiniLM dense featurizer.
+(c) `lr_minilm`: (a) plus the MiniLM dense featurizer, embedding scaled by 12;
+(d) `diet_minilm`: (b) plus the MiniLM dense featurizer (unit scale);
+(c0) `lr_minilm_scale1`: (c) with the embedding left at unit norm.
 
 Each is trained with Rasa's own training API into a temporary folder (NLU only,
 training cache off so every train time is a full one), then scored with
@@ -48,6 +49,7 @@ CANDIDATES = (
     Candidate("diet", "(b) DIET", CONFIGS / "diet.yml"),
     Candidate("lr_minilm", "(c) LR + MiniLM", CONFIGS / "lr_minilm.yml"),
     Candidate("diet_minilm", "(d) DIET + MiniLM", CONFIGS / "diet_minilm.yml"),
+    Candidate("lr_minilm_scale1", "(c0) LR + MiniLM, scale 1", CONFIGS / "lr_minilm_scale1.yml"),
 )
 
 
@@ -149,6 +151,57 @@ def format_comparison(outcomes: Sequence[Outcome], notes: Sequence[str] = ()) ->
     return "\n".join(out)
 
 
+SCALE_GRID = (0, 1, 2, 4, 8, 12, 16, 24, 32, 64)
+
+
+def scale_cv(nlu: Path, grid: Sequence[float] = SCALE_GRID, folds: int = 5) -> str:
+    """How the MiniLM `scale` for (c) was chosen: k-fold CV on the training data only.
+
+    An approximation of pipeline (a) in plain scikit-learn (word 1-2 and char_wb 2-5
+    counts, balanced logistic regression, no PHI step) plus the embedding times
+    `scale` (0: no embedding). The held-out file is not read.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from rasa.shared.nlu.training_data.loading import load_data
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score, recall_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from bot.embeddings import shared_encoder
+
+    texts, labels = [], []
+    for path in sorted(nlu.glob("*.yml")):
+        for m in load_data(str(path)).training_examples:
+            texts.append(m.get("text"))
+            labels.append(m.get("intent").split("/")[0])
+    y = np.array(labels)
+    emb = shared_encoder().encode(texts)
+    split = list(StratifiedKFold(folds, shuffle=True, random_state=SEED).split(texts, y))
+    lines = ["| scale | macro-F1 | recall emergency | recall clinical_request |",
+             "|---:|---:|---:|---:|"]
+    for scale in grid:
+        pred = np.empty(len(texts), dtype=object)
+        for train_idx, test_idx in split:
+            word = CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b")
+            char = CountVectorizer(analyzer="char_wb", ngram_range=(2, 5))
+            tr, te = [texts[i] for i in train_idx], [texts[i] for i in test_idx]
+            x_tr = [word.fit_transform(tr), char.fit_transform(tr)]
+            x_te = [word.transform(te), char.transform(te)]
+            if scale:
+                x_tr.append(sp.csr_matrix(emb[train_idx] * scale))
+                x_te.append(sp.csr_matrix(emb[test_idx] * scale))
+            clf = LogisticRegression(max_iter=1000, class_weight="balanced", random_state=SEED)
+            clf.fit(sp.hstack(x_tr).tocsr(), y[train_idx])
+            pred[test_idx] = clf.predict(sp.hstack(x_te).tocsr())
+        emergency, clinical = recall_score(y, pred, average=None,
+                                           labels=["emergency", "clinical_request"])
+        lines.append(f"| {scale:g} | {f1_score(y, pred, average='macro'):.3f} "
+                     f"| {emergency:.3f} | {clinical:.3f} |")
+    return "\n".join(lines)
+
+
 def _environment() -> None:
     # Before Rasa/TensorFlow are imported: quiet, offline, no training cache (so
     # train times are full ones and no run reuses another's featurization).
@@ -164,7 +217,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="comma-separated keys: " + ", ".join(c.key for c in CANDIDATES))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
+    parser.add_argument("--scale-cv", action="store_true",
+                        help="only print the CV table that chose the MiniLM scale for (c)")
     args = parser.parse_args(argv)
+    if args.scale_cv:
+        _environment()
+        print(scale_cv(ROOT / "data" / "nlu"))
+        return 0
 
     keys = [k.strip() for k in args.only.split(",") if k.strip()]
     unknown = set(keys) - {c.key for c in CANDIDATES}
@@ -183,6 +242,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from bot.evaluate import evaluate_model
 
     notes = [d for c in chosen if (d := drift(ROOT / "config.yml", c.config))]
+    # Parse latencies depend on what else the machine is doing; say how busy it was.
+    notes.append("load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+                 + f" on {os.cpu_count()} cores")
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     outcomes = []

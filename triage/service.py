@@ -118,7 +118,8 @@ class TriageService:
         )
         log.info("inbound.stored id=%s channel=%s duplicate=%s phi_types=%s",
                  stored.id, inbound.channel, stored.duplicate, ",".join(types))
-        deidentified = phi.redact(text, findings, keep=frozenset({phi.PhiType.HEALTH}))
+        # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
+        deidentified = phi.deidentify(text)
         return Received(stored, deidentified, types)
 
     # -- decisions -------------------------------------------------------------

@@ -74,9 +74,12 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             "model_dir": None,
         }
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLMEncoder] = None
+    ) -> None:
         super().__init__(name, {**self.get_default_config(), **config})
-        self._encoder: Optional[MiniLMEncoder] = None
+        # Tests pass a stand-in; otherwise the shared encoder is fetched on first use.
+        self._encoder = encoder
 
     @classmethod
     def create(

@@ -60,8 +60,8 @@ class PhiFlagger(GraphComponent):
             add_to_output=add_to_output,
         )
         if self._config["deidentify"] and findings:
-            keep = frozenset({phi.PhiType.HEALTH})
-            message.set(TEXT, phi.redact(text, findings, keep=keep))
+            # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
+            message.set(TEXT, phi.deidentify(text))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import enum
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, List
 
-__all__ = ["PhiType", "IDENTIFIER_TYPES", "Finding", "resolve_overlaps", "phi_types"]
+__all__ = ["IDENTIFIER_TYPES", "Finding", "PhiType", "phi_types", "resolve_overlaps"]
 
 
 class PhiType(str, enum.Enum):
@@ -57,7 +57,7 @@ def _rank(finding: Finding) -> tuple[int, bool, float, int]:
     return (-finding.length, finding.type is PhiType.HEALTH, -finding.score, finding.start)
 
 
-def resolve_overlaps(findings: Iterable[Finding]) -> List[Finding]:
+def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """Keep a non-overlapping subset, preferring longer spans; return it sorted by start."""
     starts: list[int] = []
     ends: list[int] = []
@@ -75,6 +75,6 @@ def resolve_overlaps(findings: Iterable[Finding]) -> List[Finding]:
     return kept
 
 
-def phi_types(findings: Iterable[Finding]) -> List[str]:
+def phi_types(findings: Iterable[Finding]) -> list[str]:
     """Sorted unique type values of `findings`, e.g. ``["DOB", "NAME"]``."""
     return sorted({f.type.value for f in findings})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional
+from collections.abc import Iterable
 
 from triage.phi.findings import Finding, PhiType, resolve_overlaps
 from triage.phi.registry import default_registry
 
-__all__ = ["detect", "redact", "deidentify"]
+__all__ = ["deidentify", "detect", "redact"]
 
 # A placeholder can give its neighbours a context they lacked ("1950MY SON JAKE" becomes
 # "[DOB]MY SON JAKE"), so scanning repeats until nothing changes; that is what makes
@@ -15,14 +15,14 @@ __all__ = ["detect", "redact", "deidentify"]
 _MAX_PASSES = 4
 
 
-def detect(text: str) -> List[Finding]:
+def detect(text: str) -> list[Finding]:
     """PHI findings of the default registry, overlaps resolved, sorted by start."""
     return default_registry().detect(text)
 
 
 def redact(
     text: str,
-    findings: Optional[Iterable[Finding]] = None,
+    findings: Iterable[Finding] | None = None,
     keep: frozenset[PhiType] = frozenset(),
 ) -> str:
     """Replace every finding whose type is not in `keep` with its placeholder.
@@ -48,7 +48,7 @@ def deidentify(text: str) -> str:
 
 
 def _replace(text: str, findings: Iterable[Finding], keep: frozenset[PhiType]) -> str:
-    parts: List[str] = []
+    parts: list[str] = []
     pos = 0
     for finding in resolve_overlaps(f for f in findings if f.type not in keep):
         if not 0 <= finding.start < finding.end <= len(text):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, List, Tuple
 
 from triage.phi.detectors import ALL_DETECTORS, Detector
 from triage.phi.findings import Finding, resolve_overlaps
@@ -15,13 +15,13 @@ class Registry:
     """An ordered, immutable set of detectors with unique names."""
 
     def __init__(self, detectors: Iterable[Detector]) -> None:
-        self.detectors: Tuple[Detector, ...] = tuple(detectors)
+        self.detectors: tuple[Detector, ...] = tuple(detectors)
         names = [d.name for d in self.detectors]
         if len(set(names)) != len(names) or not all(names):
             raise ValueError("detector names must be non-empty and unique")
 
-    def detect(self, text: str, *, resolve: bool = True) -> List[Finding]:
-        """Findings of every detector; overlaps resolved (longest wins) unless `resolve` is False."""
+    def detect(self, text: str, *, resolve: bool = True) -> list[Finding]:
+        """Findings of every detector, overlaps resolved (longest wins) unless not `resolve`."""
         findings = [f for detector in self.detectors for f in detector.detect(text)]
         if resolve:
             return resolve_overlaps(findings)

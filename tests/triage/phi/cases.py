@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
-
 from triage.phi import PhiType
 
 N, DOB, DATE, PH, EM, AD, ID, SSN, H = (
@@ -18,7 +16,7 @@ N, DOB, DATE, PH, EM, AD, ID, SSN, H = (
     PhiType.HEALTH,
 )
 
-POSITIVES: List[Tuple[str, PhiType, str]] = [
+POSITIVES: list[tuple[str, PhiType, str]] = [
     # names after relation words, lower case too, with a comma, with an age
     ("my son Jake has a fever", N, "Jake"),
     ("my mom jane smith needs a refill", N, "jane smith"),
@@ -27,6 +25,8 @@ POSITIVES: List[Tuple[str, PhiType, str]] = [
     ("my daughter emma is vomiting", N, "emma"),
     ("my son Will has a cough", N, "Will"),
     ("my kids Jake and Emma both have the flu", N, "Emma"),
+    ("my son Jake I think has a fever", N, "Jake"),
+    ("my dad John Q. Public is here", N, "John Q. Public"),
     ("MY SON JAKE HAS A FEVER", N, "JAKE"),
     # other cues
     ("it's for Maria Lopez", N, "Maria Lopez"),
@@ -126,7 +126,7 @@ POSITIVES: List[Tuple[str, PhiType, str]] = [
 ]
 
 # (text, type that must not be found, or None for "no finding at all")
-NEGATIVES: List[Tuple[str, Optional[PhiType]]] = [
+NEGATIVES: list[tuple[str, PhiType | None]] = [
     ("I'm Tired", None),
     ("I'm Exhausted after that visit", None),
     ("I'm so happy with my care", None),

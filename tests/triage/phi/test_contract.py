@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.phi import Detector, Finding, PhiType, default_registry
+from triage.phi import Detector, Finding, PhiType, Registry, default_registry
 
 ODD_INPUTS = [
     "",
@@ -25,7 +25,15 @@ DETECTORS = default_registry().detectors
 def test_registry_lists_one_detector_per_entity() -> None:
     names = {d.name for d in DETECTORS}
     assert names == {
-        "placeholders", "names", "dates", "phone", "email", "address", "ids", "ssn", "health"
+        "placeholders",
+        "names",
+        "dates",
+        "phone",
+        "email",
+        "address",
+        "ids",
+        "ssn",
+        "health",
     }
 
 
@@ -41,6 +49,17 @@ def test_detector_contract(detector: Detector, text: str) -> None:
         assert 0 <= finding.start < finding.end <= len(text)
         assert finding.detector == detector.name != ""
         assert 0.0 < finding.score <= 1.0
+
+
+def test_registry_rejects_duplicate_names() -> None:
+    with pytest.raises(ValueError):
+        Registry([DETECTORS[0], DETECTORS[0]])
+
+
+def test_custom_registry_runs_only_its_detectors() -> None:
+    registry = Registry([d for d in DETECTORS if d.name == "email"])
+    findings = registry.detect("my son Jake, jake@example.com")
+    assert [(f.type, f.detector) for f in findings] == [(PhiType.EMAIL, "email")]
 
 
 @pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pytest
 
 from tests.triage.phi.cases import NEGATIVES, POSITIVES
@@ -20,7 +18,7 @@ def test_positive(text: str, phi_type: PhiType, span: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "forbidden"), NEGATIVES)
-def test_negative(text: str, forbidden: Optional[PhiType]) -> None:
+def test_negative(text: str, forbidden: PhiType | None) -> None:
     found = _found(text)
     if forbidden is None:
         assert found == []
@@ -33,8 +31,10 @@ def test_negative(text: str, forbidden: Optional[PhiType]) -> None:
     [
         ("my son [NAME] has a fever", [("NAME", "[NAME]"), ("HEALTH", "fever")]),
         ("call [PHONE] or email [EMAIL]", [("PHONE", "[PHONE]"), ("EMAIL", "[EMAIL]")]),
-        ("[DOB] [DATE] [ADDRESS] [SSN]", [("DOB", "[DOB]"), ("DATE", "[DATE]"),
-                                          ("ADDRESS", "[ADDRESS]"), ("SSN", "[SSN]")]),
+        (
+            "[DOB] [DATE] [ADDRESS] [SSN]",
+            [("DOB", "[DOB]"), ("DATE", "[DATE]"), ("ADDRESS", "[ADDRESS]"), ("SSN", "[SSN]")],
+        ),
         ("[name] and [FOO] are not placeholders", []),
     ],
 )

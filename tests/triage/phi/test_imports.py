@@ -27,7 +27,8 @@ def test_phi_imports_only_stdlib_and_itself() -> None:
         foreign = _imported_roots(path) - set(sys.stdlib_module_names) - {"triage"}
         assert foreign <= ALLOWED_THIRD_PARTY, (path.name, foreign)
         triage_imports = {
-            node.module for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("triage")
+            node.module or ""
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("triage")
         }
         assert all(m.startswith("triage.phi") for m in triage_imports), (path.name, triage_imports)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tests.triage.phi.cases import POSITIVES
@@ -16,9 +18,7 @@ from triage.phi import (
 )
 from triage.phi.findings import resolve_overlaps
 
-EXAMPLE = (
-    "my mom Jane Smith DOB 3/4/1950 still has a fever after her surgery, what should we do"
-)
+EXAMPLE = "my mom Jane Smith DOB 3/4/1950 still has a fever after her surgery, what should we do"
 
 
 def test_example_redact() -> None:
@@ -41,7 +41,16 @@ def test_phi_types_of_example() -> None:
     assert phi_types([]) == []
 
 
-@pytest.mark.parametrize("text", [row[0] for row in POSITIVES] + [EXAMPLE])
+# Words glued to a span: the placeholder gives the neighbour a new context ("[DOB]MY SON").
+GLUED = [
+    "dob: 03-04-1950MY SON JAKE HAS A FEVER",
+    "+1 555.123.4567I'm Priya and I need help",
+    "my dad still coughs+44 20 7946 0958",
+    "I live at 42 Elm Street. surgery is October 3, 2024. Patient name: maria garcia",
+]
+
+
+@pytest.mark.parametrize("text", [row[0] for row in POSITIVES] + [EXAMPLE] + GLUED)
 def test_redaction_is_idempotent(text: str) -> None:
     once = redact(text)
     assert redact(once) == once
@@ -53,11 +62,25 @@ def test_rescanning_redacted_text_reports_the_same_types(text: str) -> None:
     assert phi_types(detect(redact(text))) == phi_types(detect(text))
 
 
+def test_deidentify_example_with_every_identifier() -> None:
+    text = (
+        "Hi, this is Maria Lopez, DOB 04/12/1961, MRN 00123456, ssn 123-45-6789. "
+        "I live at 42 Elm Street, call 555-123-4567 or maria@example.com. "
+        "My biopsy on Oct 3rd came back and I'm scared"
+    )
+    assert deidentify(text) == (
+        "Hi, this is [NAME], DOB [DOB], MRN [ID], ssn [SSN]. "
+        "I live at [ADDRESS], call [PHONE] or [EMAIL]. "
+        "My biopsy on [DATE] came back and I'm scared"
+    )
+
+
 def test_redact_with_explicit_findings_and_keep() -> None:
     text = "call 555-123-4567 about my fever"
     findings = detect(text)
     assert redact(text, findings) == "call [PHONE] about my [HEALTH]"
-    assert redact(text, findings, keep=frozenset({PhiType.PHONE})) == "call 555-123-4567 about my [HEALTH]"
+    kept = redact(text, findings, keep=frozenset({PhiType.PHONE}))
+    assert kept == "call 555-123-4567 about my [HEALTH]"
     assert redact(text, []) == text
 
 
@@ -69,7 +92,7 @@ def test_redact_rejects_out_of_range_findings() -> None:
 def test_findings_are_sorted_and_disjoint() -> None:
     findings = detect(EXAMPLE + " call 555-123-4567 or jane@example.com")
     assert findings == sorted(findings, key=lambda f: f.start)
-    for a, b in zip(findings, findings[1:]):
+    for a, b in itertools.pairwise(findings):
         assert a.end <= b.start
 
 
@@ -93,9 +116,17 @@ def test_longer_span_wins_and_identifier_beats_health_on_tie() -> None:
 
 
 def test_identifier_types() -> None:
-    assert IDENTIFIER_TYPES == frozenset(PhiType) - {PhiType.HEALTH}
+    assert frozenset(PhiType) - {PhiType.HEALTH} == IDENTIFIER_TYPES
     assert [t.value for t in PhiType] == [
-        "NAME", "DOB", "DATE", "PHONE", "EMAIL", "ADDRESS", "ID", "SSN", "HEALTH"
+        "NAME",
+        "DOB",
+        "DATE",
+        "PHONE",
+        "EMAIL",
+        "ADDRESS",
+        "ID",
+        "SSN",
+        "HEALTH",
     ]
 
 
@@ -113,10 +144,18 @@ def test_large_input_completes() -> None:
     assert "Jane" not in redact(text, findings)
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["a" * 200_000, "1 " * 100_000, "+1 " * 70_000, "a@" * 100_000, "my mom " * 30_000,
-     "fever " * 33_000, "3/4/" * 50_000, "12 Main Oak Elm " * 12_500],
-)
+PATHOLOGICAL = {
+    "letters": "a" * 200_000,
+    "digits": "1 " * 100_000,
+    "plus-ones": "+1 " * 70_000,
+    "at-signs": "a@" * 100_000,
+    "relation-cues": "my mom " * 30_000,
+    "health-terms": "fever " * 33_000,
+    "date-shards": "3/4/" * 50_000,
+    "street-shards": "12 Main Oak Elm " * 12_500,
+}
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_inputs_complete(text: str) -> None:
     assert isinstance(detect(text), list)

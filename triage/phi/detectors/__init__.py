@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Tuple, Type
-
 from triage.phi.detectors.address import AddressDetector
 from triage.phi.detectors.base import Detector, Pattern, PatternDetector
 from triage.phi.detectors.dates import DateDetector
@@ -31,7 +29,7 @@ __all__ = [
     "SsnDetector",
 ]
 
-ALL_DETECTORS: Tuple[Type[Detector], ...] = (
+ALL_DETECTORS: tuple[type[Detector], ...] = (
     PlaceholderDetector,
     NameDetector,
     DateDetector,

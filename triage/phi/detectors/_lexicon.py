@@ -5,7 +5,7 @@ The larger lists live in ``data/*.txt`` and are read on first use (never at impo
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 __all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "word_list"]
@@ -34,10 +34,9 @@ STAFF_TITLES: frozenset[str] = frozenset(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_list(name: str) -> frozenset[str]:
     """Lower-cased words of ``data/<name>.txt``; ``#`` starts a comment line."""
     text = (_DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
-    return frozenset(
-        word.lower() for line in text.splitlines() if not line.startswith("#") for word in line.split()
-    )
+    lines = (line for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(word.lower() for line in lines for word in line.split())

@@ -8,7 +8,7 @@ and is left alone.
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -58,15 +58,20 @@ _TAIL = (
     r"(?:,?[ \t]{1,3}\d{5}(?:-\d{4})?\b)?"
 )
 _STREET = re.compile(
-    r"(?<![\d$.,/#-])\d{1,6}[A-Za-z]?[ \t]{1,3}(?:" + _WORD + r"[ \t]{1,3}){1,4}?" + _SUFFIX + _UNIT + _TAIL,
+    r"(?<![\d$.,/#-])\d{1,6}[A-Za-z]?[ \t]{1,3}(?:" + _WORD + r"[ \t]{1,3}){1,4}?"
+    + _SUFFIX
+    + _UNIT
+    + _TAIL,
     re.IGNORECASE,
 )
 _PO_BOX = re.compile(
-    r"\b(?:p\.?[ \t]?o\.?[ \t]{0,2}box|post[ \t]{1,3}office[ \t]{1,3}box)[ \t]{0,3}#?[ \t]{0,2}\d{1,8}\b" + _TAIL,
+    r"\b(?:p\.?[ \t]?o\.?[ \t]{0,2}box|post[ \t]{1,3}office[ \t]{1,3}box)"
+    r"[ \t]{0,3}#?[ \t]{0,2}\d{1,8}\b" + _TAIL,
     re.IGNORECASE,
 )
 _ZIP_CUE = re.compile(
-    r"\bzip(?:[ \t]{0,2}code)?[ \t]{0,3}(?:is[ \t]{1,3}|:[ \t]{0,3}|#[ \t]{0,3})?(?P<v>\d{5}(?:-\d{4})?)(?![\d-])",
+    r"\bzip(?:[ \t]{0,2}code)?[ \t]{0,3}(?:is[ \t]{1,3}|:[ \t]{0,3}|#[ \t]{0,3})?"
+    r"(?P<v>\d{5}(?:-\d{4})?)(?![\d-])",
     re.IGNORECASE,
 )
 _CITY_LINE = re.compile(
@@ -79,7 +84,7 @@ _DR_NAME = re.compile(r"\.?[ \t]{1,3}[A-Z][a-z]")
 
 class AddressDetector(PatternDetector):
     name = "address"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("street", _STREET, PhiType.ADDRESS, 0.75),
         Pattern("po_box", _PO_BOX, PhiType.ADDRESS, 0.85),
         Pattern("zip_cue", _ZIP_CUE, PhiType.ADDRESS, 0.8),
@@ -90,6 +95,4 @@ class AddressDetector(PatternDetector):
         if pattern.name != "street":
             return True
         suffix = match.group("suffix").lower().rstrip(".")
-        if suffix == "dr" and _DR_NAME.match(text, match.end("suffix")):
-            return False
-        return True
+        return not (suffix == "dr" and _DR_NAME.match(text, match.end("suffix")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar, List, Optional, Tuple
+from typing import ClassVar
 
 from triage.phi.findings import Finding, PhiType
 
@@ -18,7 +18,7 @@ class Detector(ABC):
     name: ClassVar[str] = ""
 
     @abstractmethod
-    def detect(self, text: str) -> List[Finding]:
+    def detect(self, text: str) -> list[Finding]:
         """Return findings whose offsets index into `text`; may overlap each other."""
 
     def __repr__(self) -> str:
@@ -42,12 +42,12 @@ class PatternDetector(Detector):
     `result_type` when the type depends on the surroundings (DOB versus DATE).
     """
 
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = ()
-    CONTEXT: ClassVar[Optional[re.Pattern[str]]] = None
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = ()
+    CONTEXT: ClassVar[re.Pattern[str] | None] = None
     CONTEXT_WINDOW: ClassVar[int] = 40
     CONTEXT_BOOST: ClassVar[float] = 0.15
 
-    def detect(self, text: str) -> List[Finding]:
+    def detect(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
         for pattern in self.PATTERNS:
             for match in pattern.regex.finditer(text):
@@ -65,7 +65,7 @@ class PatternDetector(Detector):
         """Return False to drop a match (failed checksum, impossible value)."""
         return True
 
-    def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> Tuple[int, int]:
+    def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> tuple[int, int]:
         """Offsets to report: group ``v`` when the pattern has one, else the whole match."""
         return match.span("v" if "v" in pattern.regex.groupindex else 0)
 

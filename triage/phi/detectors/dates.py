@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from typing import ClassVar, Optional, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -30,7 +30,9 @@ _END = r"(?![\d/-]|[.]\d)"
 _NUMERIC = re.compile(
     r"(?<![\d/.-])(?P<m>\d{1,2})(?P<sep>[/.-])(?P<d>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})" + _END
 )
-_ISO = re.compile(r"(?<![\d/.-])" + _YEAR4 + r"(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _END)
+_ISO = re.compile(
+    r"(?<![\d/.-])" + _YEAR4 + r"(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _END
+)
 _MONTH_DAY = re.compile(
     r"\b" + _MONTH + r"[ \t]{1,3}" + _DAY + r"(?:,?[ \t]{1,3}" + _YEAR4 + r"\b)?", re.IGNORECASE
 )
@@ -48,14 +50,14 @@ _BIRTH_CUE = re.compile(
 )
 
 
-def _valid(year: Optional[int], month: int, day: int) -> bool:
+def _valid(year: int | None, month: int, day: int) -> bool:
     if not 1 <= month <= 12 or day < 1:
         return False
     # A leap year stands in when the year is unknown so that Feb 29 is allowed.
     return day <= calendar.monthrange(year if year else 2000, month)[1]
 
 
-def _year(raw: Optional[str]) -> Optional[int]:
+def _year(raw: str | None) -> int | None:
     if not raw:
         return None
     return int(raw) if len(raw) == 4 else 2000 + int(raw)
@@ -63,7 +65,7 @@ def _year(raw: Optional[str]) -> Optional[int]:
 
 class DateDetector(PatternDetector):
     name = "dates"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("numeric", _NUMERIC, PhiType.DATE, 0.7),
         Pattern("iso", _ISO, PhiType.DATE, 0.8),
         Pattern("month_day", _MONTH_DAY, PhiType.DATE, 0.7),

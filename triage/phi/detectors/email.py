@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -19,7 +19,7 @@ _EMAIL = re.compile(
 
 class EmailDetector(PatternDetector):
     name = "email"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (Pattern("email", _EMAIL, PhiType.EMAIL, 0.95),)
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (Pattern("email", _EMAIL, PhiType.EMAIL, 0.95),)
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
         local = match.group(0).split("@", 1)[0]

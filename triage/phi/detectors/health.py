@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import ClassVar, Dict, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
+from typing import ClassVar
 
 from triage.phi.detectors._lexicon import RELATIONS
 from triage.phi.detectors.base import Detector
@@ -31,7 +32,8 @@ _PAIN = (
 )
 # One regex per term (IGNORECASE, matched between word boundaries). Multi-word terms come
 # before single words that start them so that the longer reading wins.
-TERMS: Tuple[str, ...] = (
+# fmt: off
+TERMS: tuple[str, ...] = (
     # conditions
     r"heart\s(?:attack|failure|disease|condition|problems?|surgery|murmur)", r"cardiac\sarrest",
     r"high\sblood\spressure", r"multiple\ssclerosis", r"kidney\s(?:stones?|failure|disease)",
@@ -50,7 +52,10 @@ TERMS: Tuple[str, ...] = (
     r"hernia", r"cyst", r"lump", r"fractures?", r"sprain", r"allerg(?:y|ies|ic)",
     r"anaphylaxis", r"eczema", r"psoriasis", r"suicidal", r"suicide", r"self[-\s]harm",
     r"cutting\smyself", r"anorexia", r"bulimia", r"addiction", r"addicted", r"alcoholism",
-    r"overdosed?", r"injury", r"injuries", r"wound",
+    r"overdosed?", r"injury", r"injuries", r"wound", r"immunocompromised", r"disability",
+    r"rsv", r"croup", r"chickenpox", r"measles", r"shingles", r"mono", r"pink\seye",
+    r"stomach\sbug", r"food\spoisoning", r"gallbladder", r"appendix", r"thyroid",
+    r"anxious", r"admitted", r"hospitali[sz]ed",
     r"(?:broken|broke|fractured|sprained|dislocated|injured|twisted)\s"
     r"(?:(?:my|his|her|their|a|the)\s)?" + _BODY,
     # symptoms
@@ -79,6 +84,7 @@ TERMS: Tuple[str, ...] = (
     r"mammogram", r"colonoscopy", r"endoscopy", r"ekg", r"ecg", r"echocardiogram", r"a1c",
     r"cholesterol", r"diagnos(?:is|ed|es)", r"prognosis",
 )
+# fmt: on
 
 
 def _by_first_letter(terms: Iterable[str]) -> str:
@@ -87,7 +93,7 @@ def _by_first_letter(terms: Iterable[str]) -> str:
     Python's regex engine tries every branch at every position; nesting the branches
     under their first letter makes the scan of a long text several times faster.
     """
-    groups: Dict[str, List[str]] = {}
+    groups: dict[str, list[str]] = {}
     for term in terms:
         key = term[0].lower() if term[0].isalpha() else ""
         groups.setdefault(key, []).append(term[1:] if key else term)
@@ -108,7 +114,7 @@ _FACILITY = re.compile(
     r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|program|programme"
     r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
     r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours"
-    r"|fundraiser|charity|support\sgroup|building|screening\sevent)\b",
+    r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"(?:\b(?:my|our|his|her|their)|['\u2019]s)\s{1,3}$", re.IGNORECASE)
@@ -133,7 +139,9 @@ _ABBREVIATION = re.compile(
 _WINDOW = 120  # how far a clause may reach either side of a term
 
 _BLOCK, _FIRST, _OTHER = "block", "first", "other"  # kinds of personal words
-_FIRST_PERSON = frozenset("i im i'm i've ive i'd i'll me my mine myself we we're we've our ours us".split())
+_FIRST_PERSON = frozenset(
+    "i im i'm i've ive i'd i'll me my mine myself we we're we've our ours us".split()
+)
 _THIRD_PERSON = frozenset("he he's his him himself she she's her hers herself".split()) | RELATIONS
 _SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur".split())
 
@@ -143,15 +151,15 @@ class _Clauses:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.cut_starts: List[int] = []
-        self.cut_ends: List[int] = []
+        self.cut_starts: list[int] = []
+        self.cut_ends: list[int] = []
         for m in _BOUNDARY.finditer(text):
             if m.group(0) == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
                 continue
             self.cut_starts.append(m.start())
             self.cut_ends.append(m.end())
-        self.word_pos: List[int] = []
-        self.word_kind: List[str] = []
+        self.word_pos: list[int] = []
+        self.word_kind: list[str] = []
         for m in _WORDS.finditer(text):
             word = m.group(0).lower().replace("\u2019", "'")
             kind = self._kind(word[:-2] if word.endswith("'s") else word)
@@ -160,7 +168,7 @@ class _Clauses:
                 self.word_kind.append(kind)
 
     @staticmethod
-    def _kind(word: str) -> Optional[str]:
+    def _kind(word: str) -> str | None:
         if word in _SECOND_PERSON:
             return _BLOCK
         if word in _FIRST_PERSON:
@@ -188,16 +196,19 @@ class _Clauses:
 
 
 class HealthDetector(Detector):
+    """Health terms tied to a person; see the module docstring for what ties them."""
+
     name = "health"
-    TERMS: ClassVar[Tuple[str, ...]] = TERMS
+    TERMS: ClassVar[tuple[str, ...]] = TERMS
     SCORE: ClassVar[float] = 0.6
 
-    def detect(self, text: str) -> List[Finding]:
-        findings: List[Finding] = []
-        clauses: Optional[_Clauses] = None
+    def detect(self, text: str) -> list[Finding]:
+        findings: list[Finding] = []
+        clauses: _Clauses | None = None
         for match in _TERM.finditer(text):
             start, end = match.span()
-            if _FACILITY.match(text, end) and not _POSSESSIVE.search(text, max(0, start - 20), start):
+            facility = _FACILITY.match(text, end)
+            if facility and not _POSSESSIVE.search(text, max(0, start - 20), start):
                 continue
             clauses = clauses or _Clauses(text)  # built only for texts that mention a term
             if clauses.tied(start, end):

@@ -7,7 +7,7 @@ is a bare run of 7+ digits (the phone detector wins ties on valid 10-digit numbe
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -34,7 +34,7 @@ _BARE = re.compile(r"(?<![\d$.,/:-])\d{7,20}(?!\d|[.,/:-]\d)")
 
 class IdDetector(PatternDetector):
     name = "ids"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("with_cue", _WITH_CUE, PhiType.ID, 0.9),
         Pattern("bare_digits", _BARE, PhiType.ID, 0.4),
     )

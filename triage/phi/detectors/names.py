@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar, List, Optional, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, word_list
 from triage.phi.detectors.base import Detector
@@ -72,36 +72,37 @@ _SIG_CLOSER = (
 )
 
 
-def _cue(name: str, pattern: str, score: float, flags: int = re.IGNORECASE, **kw: object) -> _Cue:
-    return _Cue(name, re.compile(pattern, flags), score, **kw)  # type: ignore[arg-type]
+_I = re.IGNORECASE
 
-
-_CUES: Tuple[_Cue, ...] = (
-    _cue("relation", _RELATION, 0.85, strong=True, lower_ok=True),
-    _cue("for_person", _FOR_PERSON, 0.8, strong=True, lower_ok=True),
-    _cue("for_two", r"\bfor\s{1,3}", 0.6, min_tokens=2, shape_check=True),
-    _cue("patient", _PATIENT, 0.85, strong=True, lower_ok=True),
-    _cue("name_is", _NAME_IS, 0.9, strong=True, lower_ok=True),
-    _cue("named", r"\b(?:named|called)\s{1,3}", 0.75, strong=True, staff_guard=True),
-    _cue("i_am", _I_AM, 0.6, shape_check=True),
-    _cue("this_is", _THIS_IS, 0.6, shape_check=True),
-    _cue("honorific", _HONORIFIC, 0.8, 0, strong=True, lower_ok=True, surname_first=True),
-    _cue("sig_dash", _SIG_DASH, 0.7, re.M, strong=True, lower_ok=True, at_end=True,
+# fmt: off
+_CUES: tuple[_Cue, ...] = (
+    _Cue("relation", re.compile(_RELATION, _I), 0.85, strong=True, lower_ok=True),
+    _Cue("for_person", re.compile(_FOR_PERSON, _I), 0.8, strong=True, lower_ok=True),
+    _Cue("for_two", re.compile(r"\bfor\s{1,3}", _I), 0.6, min_tokens=2, shape_check=True),
+    _Cue("patient", re.compile(_PATIENT, _I), 0.85, strong=True, lower_ok=True),
+    _Cue("name_is", re.compile(_NAME_IS, _I), 0.9, strong=True, lower_ok=True),
+    _Cue("named", re.compile(r"\b(?:named|called)\s{1,3}", _I), 0.75, strong=True,
+         staff_guard=True),
+    _Cue("i_am", re.compile(_I_AM, _I), 0.6, shape_check=True),
+    _Cue("this_is", re.compile(_THIS_IS, _I), 0.6, shape_check=True),
+    _Cue("honorific", re.compile(_HONORIFIC), 0.8, strong=True, lower_ok=True, surname_first=True),
+    _Cue("sig_dash", re.compile(_SIG_DASH, re.M), 0.7, strong=True, lower_ok=True, at_end=True,
          shape_check=True),
-    _cue("sig_closer", _SIG_CLOSER, 0.7, strong=True, lower_ok=True, at_end=True,
+    _Cue("sig_closer", re.compile(_SIG_CLOSER, _I), 0.7, strong=True, lower_ok=True, at_end=True,
          shape_check=True),
-    _cue("last_line", r"\n[ \t]{0,3}", 0.6, 0, lower_ok=True, at_end=True, known_first=True,
-         shape_check=True),
+    _Cue("last_line", re.compile(r"\n[ \t]{0,3}"), 0.6, lower_ok=True, at_end=True,
+         known_first=True, shape_check=True),
 )
+# fmt: on
 
 
 class NameDetector(Detector):
     """Names of people in a named context; see the module docstring for the cues."""
 
     name = "names"
-    CUES: ClassVar[Tuple[_Cue, ...]] = _CUES
+    CUES: ClassVar[tuple[_Cue, ...]] = _CUES
 
-    def detect(self, text: str) -> List[Finding]:
+    def detect(self, text: str) -> list[Finding]:
         spans: dict[tuple[int, int], float] = {}
         tail_start = max(0, len(text) - _TAIL)
         for cue in self.CUES:
@@ -121,9 +122,9 @@ class NameDetector(Detector):
                     pos = joined.end()
         return [Finding(PhiType.NAME, s, e, score, self.name) for (s, e), score in spans.items()]
 
-    def _read_name(self, text: str, pos: int, cue: _Cue) -> Optional[tuple[int, int]]:
+    def _read_name(self, text: str, pos: int, cue: _Cue) -> tuple[int, int] | None:
         """Span of up to three name words starting at `pos`, or None if no name is there."""
-        start: Optional[int] = None
+        start: int | None = None
         end = pos
         count = 0
         for k in range(3):
@@ -141,10 +142,12 @@ class NameDetector(Detector):
             if possessive:
                 word, w_end = word[:-2], w_end - 2
             if len(word) == 1:
-                # A middle or last initial ("Mike R.") but never a one-letter first word.
-                if k == 0 or not word.isupper():
+                # A middle or last initial ("Mike R."), never a one-letter first word, and
+                # "I"/"A" only with a period ("my son Jake I think..." is not an initial).
+                dot = text[w_end : w_end + 1] == "."
+                if k == 0 or not word.isupper() or (word in "IA" and not dot):
                     break
-                w_end += 1 if text[w_end : w_end + 1] == "." else 0
+                w_end += 1 if dot else 0
             elif not self._accept(word, k, cue):
                 break
             start = j if start is None else start

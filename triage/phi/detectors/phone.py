@@ -7,7 +7,7 @@ Short service numbers (911, 988), prices and years never have enough digits to m
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -21,7 +21,8 @@ _EXT = r"(?:[ \t]{0,2}(?:x|ext\.?|extension)[ \t]{0,2}\d{1,6})?"
 # Guards look at digits only: a number glued to a word ("coughs+44 20 7946 0958") is still
 # a number, and a match must not depend on whether its neighbour was already redacted.
 _NANP = re.compile(
-    r"(?<![\d+$.])(?:\+?1[ \t.-]{0,2})?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ \t.-]{0,2}\d{3}[ \t.-]{0,2}\d{4}"
+    r"(?<![\d+$.])(?:\+?1[ \t.-]{0,2})?(?:\([2-9]\d{2}\)|[2-9]\d{2})"
+    r"[ \t.-]{0,2}\d{3}[ \t.-]{0,2}\d{4}"
     + _EXT
     + r"(?![\d-]|[.,]\d)",
     re.IGNORECASE,
@@ -31,7 +32,8 @@ _LOCAL = re.compile(r"(?<![\d+$.,/-])\d{3}[-.]\d{4}(?![\d-]|[.,/]\d)")
 # split the same digits in several ways (no catastrophic backtracking) and a number that
 # follows with another separator ("+44 20 7946 0958 123-45-6789") is not swallowed.
 _INTERNATIONAL = re.compile(
-    r"(?<![\d+])\+[2-9]\d{0,2}(?:(?P<isep>[ \t.-])\(?\d{1,5}\)?(?:(?P=isep)\(?\d{1,5}\)?){1,5}|\d{7,12})"
+    r"(?<![\d+])\+[2-9]\d{0,2}"
+    r"(?:(?P<isep>[ \t.-])\(?\d{1,5}\)?(?:(?P=isep)\(?\d{1,5}\)?){1,5}|\d{7,12})"
     + _EXT
     + r"(?![\d-])",
     re.IGNORECASE,
@@ -46,7 +48,7 @@ _CONTEXT = re.compile(
 
 class PhoneDetector(PatternDetector):
     name = "phone"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("nanp", _NANP, PhiType.PHONE, 0.7),
         Pattern("local", _LOCAL, PhiType.PHONE, 0.5),
         Pattern("international", _INTERNATIONAL, PhiType.PHONE, 0.7),
@@ -58,7 +60,7 @@ class PhoneDetector(PatternDetector):
             return True
         return sum(c.isdigit() for c in match.group(0)) >= 8
 
-    def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> Tuple[int, int]:
+    def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> tuple[int, int]:
         start, end = match.span()
         if pattern.name != "international":
             return start, end

@@ -6,7 +6,7 @@ This keeps redaction idempotent and lets redacted training text still report its
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -18,7 +18,7 @@ _PLACEHOLDER = re.compile(r"\[(" + "|".join(t.value for t in PhiType) + r")\]")
 
 class PlaceholderDetector(PatternDetector):
     name = "placeholders"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         # The type is read from the match, so the pattern's own type is only a default.
         Pattern("placeholder", _PLACEHOLDER, PhiType.NAME, 1.0),
     )

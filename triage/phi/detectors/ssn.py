@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Tuple
+from typing import ClassVar
 
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -13,15 +13,15 @@ __all__ = ["SsnDetector"]
 _GROUPED = re.compile(r"(?<![\d-])(?P<v>\d{3}(?P<sep>[- ])\d{2}(?P=sep)\d{4})(?![\d-])")
 _CUE = r"\b(?:ssn|ss\s?#|social\s+security(?:\s+(?:number|no\.?|num|#))?|social)"
 _WITH_CUE = re.compile(
-    _CUE
-    + r"\s{0,3}(?:(?:is|was|of|:|#|=|-)\s{0,3}){0,2}(?P<v>\d{3}[- ]?\d{2}[- ]?\d{4}|\d{4})(?![\d-])",
+    _CUE + r"\s{0,3}(?:(?:is|was|of|:|#|=|-)\s{0,3}){0,2}"
+    r"(?P<v>\d{3}[- ]?\d{2}[- ]?\d{4}|\d{4})(?![\d-])",
     re.IGNORECASE,
 )
 
 
 class SsnDetector(PatternDetector):
     name = "ssn"
-    PATTERNS: ClassVar[Tuple[Pattern, ...]] = (
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("grouped", _GROUPED, PhiType.SSN, 0.75),
         Pattern("with_cue", _WITH_CUE, PhiType.SSN, 0.95),
     )

