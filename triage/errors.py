@@ -4,13 +4,21 @@
     ├── ConfigError            bad settings, taxonomy or template files
     ├── TemplateError          unknown template, unapproved/expired, bad variable
     ├── InputError             a malformed inbound message or batch line
-    └── StoreError             the queue database refused a write
+    ├── StoreError             the queue database refused a write
+    ├── NotFound               no such case, message, reply or user
+    ├── PermissionDenied       the actor's role (or case ownership) does not allow the action
+    └── Conflict               the record changed first: claimed by someone else, a taken
+        │                      username, another open case on the thread
+        └── TransitionError    the case's status does not allow that action
 
 Only the CLI and HTTP layers turn these into exit codes and status codes.
 Messages never contain user text: they name fields, ids and counts.
 """
 
-__all__ = ["TriageError", "ConfigError", "TemplateError", "InputError", "StoreError"]
+__all__ = [
+    "TriageError", "ConfigError", "TemplateError", "InputError", "StoreError",
+    "NotFound", "PermissionDenied", "Conflict", "TransitionError",
+]
 
 
 class TriageError(Exception):
@@ -31,3 +39,19 @@ class InputError(TriageError):
 
 class StoreError(TriageError):
     """The queue database could not complete a write."""
+
+
+class NotFound(TriageError):
+    """No case, message, reply or user with that id."""
+
+
+class PermissionDenied(TriageError):
+    """The actor's role, or not holding the case, forbids the action."""
+
+
+class Conflict(TriageError):
+    """Someone changed the record first, or a unique rule (username, one open case) holds."""
+
+
+class TransitionError(Conflict):
+    """The case's current status does not allow the requested action."""

@@ -1,120 +1,55 @@
-"""All SQL of the queue lives here; every public method is one transaction."""
+"""The queue's repository: the bot's intake and the queue's reads live here; the
+moderators' workflow, case work and users live in `workflow`, `casework` and `users`.
+All the queue's SQL is in these four modules; every public method is one transaction.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import secrets
-from typing import List, Optional, Sequence
+from typing import List, Optional
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from triage.errors import StoreError
-from triage.queue.tables import OPEN_STATUSES, cases, inbound_messages
+from triage.errors import InputError, StoreError
+from triage.queue._store import case_select, row_to
+from triage.queue.casework import CaseworkMixin
+from triage.queue.models import (
+    Actor,
+    AuditEvent,
+    CaseFilter,
+    CaseRef,
+    CaseView,
+    Escalation,
+    InboundView,
+    NewInbound,
+    OriginalMessage,
+    Stored,
+    utcnow,
+)
+from triage.queue.stats import StatsMixin
+from triage.queue.status import Status, Transition, check_transition
+from triage.queue.tables import OPEN_STATUSES, audit_events, cases, inbound_messages
+from triage.queue.users import UsersMixin
+from triage.queue.workflow import WorkflowMixin
+from triage.taxonomy import Priority
+
+__all__ = ["QueueRepository", "new_reference", "utcnow"]
 
 # Crockford base32 without look-alikes: references are read aloud over the phone.
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+_STATUS_VALUES = frozenset(s.value for s in Status)
+_PRIORITY_VALUES = frozenset(p.value for p in Priority)
 
 
 def new_reference() -> str:
     return "IT-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
 
 
-@dataclasses.dataclass(frozen=True)
-class NewInbound:
-    channel: str
-    message_key: str
-    thread_key: str
-    surface: str
-    original_text: str
-    redacted_text: str
-    phi_types: Sequence[str] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class Stored:
-    """Result of storing an inbound message: its id and whether it was seen before."""
-
-    id: int
-    duplicate: bool
-    status: str
-
-
-@dataclasses.dataclass(frozen=True)
-class InboundView:
-    id: int
-    channel: str
-    message_key: str
-    thread_key: str
-    surface: str
-    redacted_text: str
-    phi_types: str
-    status: str
-    category: Optional[str]
-    action: Optional[str]
-    template_id: Optional[str]
-    case_id: Optional[int]
-    received_at: dt.datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class CaseView:
-    id: int
-    reference: str
-    channel: str
-    thread_key: str
-    surface: str
-    category: str
-    priority: str
-    status: str
-    reason: str
-    redacted_text: str
-    phi_types: str
-    sla_due_at: dt.datetime
-    created_at: dt.datetime
-
-
-@dataclasses.dataclass(frozen=True)
-class Escalation:
-    """What the policy decided for one inbound message that needs a human."""
-
-    inbound_id: int
-    category: str
-    priority: str
-    priority_rank: int
-    reason: str
-    sla_hours: float
-    confidence: Optional[float]
-    template_id: Optional[str]
-
-
-@dataclasses.dataclass(frozen=True)
-class CaseRef:
-    reference: str
-    created: bool
-
-
-def _row(view_cls, row) -> object:
-    names = {f.name for f in dataclasses.fields(view_cls)}
-    return view_cls(**{k: v for k, v in row._mapping.items() if k in names})
-
-
-class QueueRepository:
-    """The queue's data access. Construct with an engine; it owns no other state."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sessions = sessionmaker(engine, future=True)
-
-    def _begin(self) -> Session:
-        return self._sessions.begin()
+class QueueRepository(WorkflowMixin, CaseworkMixin, UsersMixin, StatsMixin):
+    """The queue's data access: `QueueRepository(engine)` (optionally `clock=`)."""
 
     # -- inbound -------------------------------------------------------------
     def store_inbound(self, msg: NewInbound) -> Stored:
@@ -123,7 +58,7 @@ class QueueRepository:
             channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
             surface=msg.surface, original_text=msg.original_text,
             redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
-            received_at=utcnow(), status="received",
+            received_at=self._now(), status="received",
         )
         try:
             with self._begin() as session:
@@ -149,7 +84,7 @@ class QueueRepository:
             row = session.execute(
                 sa.select(inbound_messages).where(inbound_messages.c.id == inbound_id)
             ).one()
-            return _row(InboundView, row)
+            return row_to(InboundView, row)
 
     def mark_triaged(self, inbound_id: int, category: str, confidence: float, action: str,
                      reason: str, template_id: Optional[str]) -> None:
@@ -159,12 +94,12 @@ class QueueRepository:
                 .where(inbound_messages.c.id == inbound_id)
                 .values(status="triaged", category=category, confidence=confidence,
                         action=action, reason=reason, template_id=template_id,
-                        processed_at=utcnow())
+                        processed_at=self._now())
             )
 
     def pending_inbound(self, older_than: dt.timedelta = dt.timedelta(0)) -> List[InboundView]:
         """Messages stored but never triaged (e.g. the process died mid-turn)."""
-        cutoff = utcnow() - older_than
+        cutoff = self._now() - older_than
         with self._begin() as session:
             rows = session.execute(
                 sa.select(inbound_messages)
@@ -172,13 +107,19 @@ class QueueRepository:
                        inbound_messages.c.received_at <= cutoff)
                 .order_by(inbound_messages.c.id)
             ).all()
-            return [_row(InboundView, r) for r in rows]
+            return [row_to(InboundView, r) for r in rows]
 
-    # -- cases ---------------------------------------------------------------
+    # -- the bot's side of cases -------------------------------------------------
     def open_case_for_thread(self, channel: str, thread_key: str) -> Optional[CaseView]:
+        """The thread's open case: while there is one, the bot stays silent on the thread."""
         with self._begin() as session:
-            row = self._open_case(session, channel, thread_key)
-            return _row(CaseView, row) if row is not None else None
+            row = session.execute(
+                case_select().where(
+                    cases.c.channel == channel, cases.c.thread_key == thread_key,
+                    cases.c.status.in_(OPEN_STATUSES),
+                )
+            ).first()
+            return row_to(CaseView, row) if row is not None else None
 
     @staticmethod
     def _open_case(session: Session, channel: str, thread_key: str):
@@ -209,33 +150,37 @@ class QueueRepository:
         msg = session.execute(
             sa.select(inbound_messages).where(inbound_messages.c.id == esc.inbound_id)
         ).one()
-        now = utcnow()
+        now = self._now()
         due = now + dt.timedelta(hours=esc.sla_hours)
         existing = self._open_case(session, msg.channel, msg.thread_key)
         if existing is not None:
             case_id, reference, created = existing.id, existing.reference, False
+            values = dict(updated_at=now)
+            detail = f"inbound={esc.inbound_id}"
             if esc.priority_rank < existing.priority_rank:
                 # A worse turn in the thread (e.g. an emergency) lifts the whole case.
-                session.execute(
-                    sa.update(cases).where(cases.c.id == case_id).values(
-                        priority=esc.priority, priority_rank=esc.priority_rank,
-                        sla_due_at=min(due, existing.sla_due_at), updated_at=now,
-                    )
-                )
-            else:
-                session.execute(sa.update(cases).where(cases.c.id == case_id).values(updated_at=now))
+                values.update(priority=esc.priority, priority_rank=esc.priority_rank,
+                              sla_due_at=min(due, existing.sla_due_at))
+                detail += f" priority={esc.priority}"
+            session.execute(sa.update(cases).where(cases.c.id == case_id).values(**values))
+            self._audit(session, None, "message_appended", case_id=case_id, detail=detail, now=now)
+            if existing.status == Status.WAITING_ON_PATIENT.value:
+                self._patient_replied(session, existing, now)
         else:
             reference, created = new_reference(), True
             case_id = session.execute(
                 sa.insert(cases).values(
                     reference=reference, channel=msg.channel, thread_key=msg.thread_key,
                     surface=msg.surface, category=esc.category, priority=esc.priority,
-                    priority_rank=esc.priority_rank, status="new", reason=esc.reason,
-                    confidence=esc.confidence, redacted_text=msg.redacted_text,
-                    original_text=msg.original_text, phi_types=msg.phi_types,
-                    sla_due_at=due, created_at=now, updated_at=now,
+                    priority_rank=esc.priority_rank, status=Status.NEW.value,
+                    reason=esc.reason, confidence=esc.confidence,
+                    redacted_text=msg.redacted_text, original_text=msg.original_text,
+                    phi_types=msg.phi_types, sla_due_at=due, created_at=now, updated_at=now,
                 )
             ).inserted_primary_key[0]
+            self._audit(session, None, "case_opened", case_id=case_id, to_status="new", now=now,
+                        detail=f"inbound={esc.inbound_id} reason={esc.reason} "
+                               f"priority={esc.priority} category={esc.category}")
         session.execute(
             sa.update(inbound_messages)
             .where(inbound_messages.c.id == esc.inbound_id)
@@ -245,20 +190,61 @@ class QueueRepository:
         )
         return CaseRef(reference, created)
 
+    def _patient_replied(self, session: Session, case_row, now: dt.datetime) -> None:
+        """The patient wrote back: the case goes back to its moderator's active list."""
+        target = check_transition(Transition.PATIENT_REPLIED, Status(case_row.status))
+        done = session.execute(
+            sa.update(cases)
+            .where(cases.c.id == case_row.id, cases.c.status == case_row.status)
+            .values(status=target.value, updated_at=now)
+        ).rowcount
+        if done == 1:
+            self._audit(session, None, Transition.PATIENT_REPLIED.value, case_id=case_row.id,
+                        from_status=case_row.status, to_status=target.value, now=now)
+
+    # -- reads ---------------------------------------------------------------------
     def get_case(self, reference: str) -> Optional[CaseView]:
         with self._begin() as session:
-            row = session.execute(sa.select(cases).where(cases.c.reference == reference)).first()
-            return _row(CaseView, row) if row is not None else None
+            row = session.execute(case_select().where(cases.c.reference == reference)).first()
+            return row_to(CaseView, row) if row is not None else None
+
+    def get_case_by_id(self, case_id: int) -> Optional[CaseView]:
+        with self._begin() as session:
+            row = session.execute(case_select().where(cases.c.id == case_id)).first()
+            return row_to(CaseView, row) if row is not None else None
 
     def list_open_cases(self) -> List[CaseView]:
         """Open cases, most urgent first, then by SLA due time."""
+        return self.list_cases(CaseFilter())
+
+    def list_cases(self, flt: CaseFilter = CaseFilter(), limit: int = 500,
+                   offset: int = 0) -> List[CaseView]:
+        """Cases matching the filter: priority (urgent first), then SLA due time, then age."""
+        _validate_filter(flt)
+        query = case_select()
+        if flt.statuses:
+            query = query.where(cases.c.status.in_(flt.statuses))
+        if flt.categories:
+            query = query.where(cases.c.category.in_(flt.categories))
+        if flt.priorities:
+            query = query.where(cases.c.priority.in_(flt.priorities))
+        if flt.channels:
+            query = query.where(cases.c.channel.in_(flt.channels))
+        if flt.assignee_id is not None:
+            query = query.where(cases.c.assignee_id == flt.assignee_id)
+        if flt.breached_at is not None:
+            # Mirrors CaseView.sla_breached: the clock stops at the first reply or resolution.
+            stopped = sa.func.coalesce(cases.c.first_response_at, cases.c.resolved_at,
+                                       sa.literal(flt.breached_at, sa.DateTime))
+            query = query.where(stopped > cases.c.sla_due_at)
+        query = query.order_by(cases.c.priority_rank, cases.c.sla_due_at, cases.c.id)
         with self._begin() as session:
-            rows = session.execute(
-                sa.select(cases)
-                .where(cases.c.status.in_(OPEN_STATUSES))
-                .order_by(cases.c.priority_rank, cases.c.sla_due_at, cases.c.id)
-            ).all()
-            return [_row(CaseView, r) for r in rows]
+            rows = session.execute(query.limit(limit).offset(offset)).all()
+            return [row_to(CaseView, r) for r in rows]
+
+    def breached_cases(self, now: Optional[dt.datetime] = None) -> List[CaseView]:
+        """Open cases whose SLA is breached at `now` (default: the repository's clock)."""
+        return self.list_cases(CaseFilter(breached_at=now or self._now()))
 
     def thread_messages(self, case_id: int) -> List[InboundView]:
         with self._begin() as session:
@@ -267,4 +253,32 @@ class QueueRepository:
                 .where(inbound_messages.c.case_id == case_id)
                 .order_by(inbound_messages.c.id)
             ).all()
-            return [_row(InboundView, r) for r in rows]
+            return [row_to(InboundView, r) for r in rows]
+
+    def original_messages(self, actor: Actor, case_id: int) -> List[OriginalMessage]:
+        """The thread's original texts; the read and its audit row are one transaction."""
+        with self._begin() as session:
+            row = self._load_case(session, case_id)
+            self._authorise(actor, "view", row)
+            self._audit(session, actor, "viewed", case_id=case_id, detail="what=original_text")
+            rows = session.execute(
+                sa.select(inbound_messages)
+                .where(inbound_messages.c.case_id == case_id)
+                .order_by(inbound_messages.c.id)
+            ).all()
+            return [row_to(OriginalMessage, r) for r in rows]
+
+    def list_audit(self, case_id: Optional[int] = None, limit: int = 1000) -> List[AuditEvent]:
+        """Audit rows, oldest first; one case's, or all of them."""
+        query = sa.select(audit_events).order_by(audit_events.c.id).limit(limit)
+        if case_id is not None:
+            query = query.where(audit_events.c.case_id == case_id)
+        with self._begin() as session:
+            return [row_to(AuditEvent, r) for r in session.execute(query).all()]
+
+
+def _validate_filter(flt: CaseFilter) -> None:
+    bad_status = set(flt.statuses) - _STATUS_VALUES
+    bad_priority = set(flt.priorities) - _PRIORITY_VALUES
+    if bad_status or bad_priority:
+        raise InputError(f"unknown filter values: {sorted(bad_status | bad_priority)}")

@@ -1,15 +1,34 @@
 """The queue's schema. Portable: the same tables run on SQLite and PostgreSQL.
 
 Times are naive UTC (SQLite has no time zones; every writer uses `utcnow()`).
+This is the model the migrations must produce: `tests/triage/queue/test_migrations.py`
+compares a migrated database with it, so a change here needs a new revision.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from triage.queue.status import OPEN_STATUSES, Role
+
 metadata = sa.MetaData()
 
-OPEN_STATUSES = ("new", "claimed", "waiting_on_patient")
+_ROLES = ", ".join(f"'{r.value}'" for r in Role)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    # An argon2/bcrypt hash made by the portal; this package never sees a password.
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("locked_until", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_login_at", sa.DateTime),
+    sa.CheckConstraint(f"role IN ({_ROLES})", name="ck_users_role"),
+)
 
 inbound_messages = sa.Table(
     "inbound_messages",
@@ -59,6 +78,14 @@ cases = sa.Table(
     sa.Column("sla_due_at", sa.DateTime, nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    # The moderator holding the case (kept on resolve, as the record of who closed it).
+    sa.Column("assignee_id", sa.Integer, sa.ForeignKey("users.id", name="fk_cases_assignee")),
+    sa.Column("claimed_at", sa.DateTime),
+    # The SLA clock stops at the first human reply (or at resolution, if none was sent).
+    sa.Column("first_response_at", sa.DateTime),
+    sa.Column("resolved_at", sa.DateTime),
+    # Set when a moderator hands the thread back to the bot (release also resolves).
+    sa.Column("released_at", sa.DateTime),
 )
 # At most one open case per thread, enforced by the database so two replicas racing
 # on the same new thread cannot both open one.
@@ -71,3 +98,89 @@ sa.Index(
     postgresql_where=cases.c.status.in_(OPEN_STATUSES),
 )
 sa.Index("ix_cases_queue", cases.c.status, cases.c.priority_rank, cases.c.sla_due_at)
+sa.Index("ix_cases_assignee", cases.c.assignee_id, cases.c.status)
+
+# Append-only: the repository has no update or delete for it, and a trigger on each
+# database refuses both (migration 0002). `detail` holds ids and codes, never user text.
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    # NULL actor = the system (the bot's escalation path, a login attempt).
+    sa.Column("actor_id", sa.Integer, sa.ForeignKey("users.id", name="fk_audit_actor")),
+    sa.Column("actor_role", sa.String(16), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", name="fk_audit_case")),
+    sa.Column("target_user_id", sa.Integer, sa.ForeignKey("users.id", name="fk_audit_target_user")),
+    sa.Column("from_status", sa.String(24)),
+    sa.Column("to_status", sa.String(24)),
+    sa.Column("detail", sa.String(200), nullable=False, server_default=""),
+)
+sa.Index("ix_audit_case", audit_events.c.case_id, audit_events.c.id)
+sa.Index("ix_audit_created", audit_events.c.created_at)
+
+case_notes = sa.Table(
+    "case_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", name="fk_notes_case"),
+              nullable=False),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("users.id", name="fk_notes_author"),
+              nullable=False),
+    # Internal only, never sent; may hold PHI, so it never reaches the audit detail.
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+sa.Index("ix_case_notes_case", case_notes.c.case_id, case_notes.c.id)
+
+# The moderators' categories, one row per correction (or confirmation): retraining input.
+case_labels = sa.Table(
+    "case_labels",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", name="fk_labels_case"),
+              nullable=False),
+    sa.Column("inbound_id", sa.Integer,
+              sa.ForeignKey("inbound_messages.id", name="fk_labels_inbound"), nullable=False),
+    sa.Column("old_category", sa.String(32)),
+    sa.Column("new_category", sa.String(32), nullable=False),
+    sa.Column("labelled_by", sa.Integer, sa.ForeignKey("users.id", name="fk_labels_user"),
+              nullable=False),
+    sa.Column("labelled_at", sa.DateTime, nullable=False),
+)
+sa.Index("ix_case_labels_inbound", case_labels.c.inbound_id, case_labels.c.id)
+
+# Outgoing human replies. A template reply names the approved template id and version;
+# free text needs a supervisor other than its author before it may be marked sent.
+case_replies = sa.Table(
+    "case_replies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", name="fk_replies_case"),
+              nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("template_id", sa.String(64)),
+    sa.Column("template_version", sa.Integer),
+    sa.Column("body", sa.Text),
+    # template: sent. free_text: pending_approval -> approved -> sent, or rejected.
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("author_id", sa.Integer, sa.ForeignKey("users.id", name="fk_replies_author"),
+              nullable=False),
+    sa.Column("approved_by", sa.Integer, sa.ForeignKey("users.id", name="fk_replies_approver")),
+    sa.Column("decided_at", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("sent_by", sa.Integer, sa.ForeignKey("users.id", name="fk_replies_sender")),
+    sa.Column("sent_at", sa.DateTime),
+    sa.CheckConstraint("kind IN ('template', 'free_text')", name="ck_replies_kind"),
+    sa.CheckConstraint(
+        "kind <> 'template' OR (template_id IS NOT NULL AND template_version IS NOT NULL"
+        " AND body IS NULL)", name="ck_replies_template"),
+    sa.CheckConstraint("kind <> 'free_text' OR body IS NOT NULL", name="ck_replies_free_text"),
+    # The database itself refuses free text marked sent without an approver.
+    sa.CheckConstraint("kind <> 'free_text' OR sent_at IS NULL OR approved_by IS NOT NULL",
+                       name="ck_replies_free_text_approved"),
+    sa.CheckConstraint("approved_by IS NULL OR approved_by <> author_id",
+                       name="ck_replies_four_eyes"),
+)
+sa.Index("ix_case_replies_case", case_replies.c.case_id, case_replies.c.id)

@@ -1,0 +1,164 @@
+"""Portal users: accounts, password hashes (made by the portal) and login lockout.
+
+Hashing and verifying passwords is the portal's job; this module stores the hash and
+refuses anything that does not look like one ("$argon2id$...", "$2b$..."), so a plain
+password can never be stored by mistake. Usernames are case-insensitive (kept lower-case).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from triage.errors import Conflict, InputError, NotFound, PermissionDenied
+from triage.queue._store import Store, row_to
+from triage.queue.models import Actor, User
+from triage.queue.status import Role
+from triage.queue.tables import users
+
+__all__ = ["LOCKOUT", "MAX_LOGIN_FAILURES", "UsersMixin"]
+
+MAX_LOGIN_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9_.@-]{2,63}")
+
+
+def _username(value: object) -> str:
+    name = value.strip().lower() if isinstance(value, str) else ""
+    if not _USERNAME.fullmatch(name):
+        raise InputError("username must be 3-64 characters: letters, digits, _ . @ -")
+    return name
+
+
+def _password_hash(value: object) -> str:
+    if not isinstance(value, str) or not value.startswith("$") or not 20 <= len(value) <= 255:
+        raise InputError("password_hash must be a hash string from the portal's hasher")
+    return value
+
+
+def _role(value: object) -> str:
+    try:
+        return Role(value).value
+    except ValueError:
+        raise InputError(f"role must be one of {', '.join(r.value for r in Role)}") from None
+
+
+class UsersMixin(Store):
+    def create_user(self, username: str, password_hash: str, role: str,
+                    actor: Optional[Actor] = None) -> User:
+        """Create an account. `actor` None is the operator's CLI; in the portal, admins only."""
+        name, pw_hash, role = _username(username), _password_hash(password_hash), _role(role)
+        self._require_admin(actor)
+        now = self._now()
+        try:
+            with self._begin() as session:
+                user_id = session.execute(
+                    sa.insert(users).values(username=name, password_hash=pw_hash, role=role,
+                                            failed_logins=0, created_at=now)
+                ).inserted_primary_key[0]
+                self._audit(session, actor, "user_created", target_user_id=user_id, now=now,
+                            detail=f"role={role}")
+                return self._user(session, users.c.id == user_id)
+        except IntegrityError:
+            raise Conflict("that username is taken") from None
+
+    def get_user(self, username: str) -> Optional[User]:
+        """The account for a login name, or None (also for a malformed name)."""
+        try:
+            name = _username(username)
+        except InputError:
+            return None
+        with self._begin() as session:
+            return self._find_user(session, users.c.username == name)
+
+    def get_user_by_id(self, user_id: int) -> Optional[User]:
+        with self._begin() as session:
+            return self._find_user(session, users.c.id == user_id)
+
+    def list_users(self) -> List[User]:
+        with self._begin() as session:
+            rows = session.execute(sa.select(users).order_by(users.c.username)).all()
+            return [row_to(User, r) for r in rows]
+
+    def set_password_hash(self, username: str, password_hash: str,
+                          actor: Optional[Actor] = None) -> User:
+        """Replace the hash and lift any lockout. Allowed: the CLI (None), an admin, oneself."""
+        pw_hash = _password_hash(password_hash)
+        with self._begin() as session:
+            user = self._user(session, users.c.username == _username(username))
+            if actor is None or actor.user_id != user.id:
+                self._require_admin(actor)
+            session.execute(
+                sa.update(users).where(users.c.id == user.id)
+                .values(password_hash=pw_hash, failed_logins=0, locked_until=None)
+            )
+            self._audit(session, actor, "password_set", target_user_id=user.id)
+            return self._user(session, users.c.id == user.id)
+
+    def record_login_failure(self, username: str, max_failures: int = MAX_LOGIN_FAILURES,
+                             lockout: dt.timedelta = LOCKOUT) -> Optional[User]:
+        """Count a failed login; the max_failures-th in a row locks the account for `lockout`.
+
+        Returns the account as it now is, or None for an unknown name (nothing stored).
+        The counter restarts at each lockout, so every later lockout takes as many tries.
+        """
+        try:
+            name = _username(username)
+        except InputError:
+            return None
+        with self._begin() as session:
+            # One atomic increment: parallel guesses cannot share a count.
+            done = session.execute(
+                sa.update(users).where(users.c.username == name)
+                .values(failed_logins=users.c.failed_logins + 1)
+            ).rowcount
+            if done != 1:
+                return None
+            user = self._user(session, users.c.username == name)
+            now = self._now()
+            detail = f"failures={user.failed_logins}"
+            if user.failed_logins >= max_failures:
+                session.execute(
+                    sa.update(users).where(users.c.id == user.id)
+                    .values(failed_logins=0, locked_until=now + lockout)
+                )
+                detail += " locked"
+            self._audit(session, None, "login_failed", target_user_id=user.id, detail=detail,
+                        now=now)
+            return self._user(session, users.c.id == user.id)
+
+    def record_login_success(self, username: str) -> User:
+        """Reset the failure count and stamp the login. The portal checks `is_locked` first."""
+        with self._begin() as session:
+            user = self._user(session, users.c.username == _username(username))
+            now = self._now()
+            session.execute(
+                sa.update(users).where(users.c.id == user.id)
+                .values(failed_logins=0, locked_until=None, last_login_at=now)
+            )
+            self._audit(session, user.actor, "login", target_user_id=user.id, now=now)
+            return self._user(session, users.c.id == user.id)
+
+    # -- helpers -----------------------------------------------------------------------
+    def _require_admin(self, actor: Optional[Actor]) -> None:
+        if actor is None:
+            return
+        self._check_actor(actor)
+        if not Role(actor.role).at_least(Role.ADMIN):
+            raise PermissionDenied("managing users needs the admin role")
+
+    @staticmethod
+    def _find_user(session: Session, where) -> Optional[User]:
+        row = session.execute(sa.select(users).where(where)).first()
+        return row_to(User, row) if row is not None else None
+
+    def _user(self, session: Session, where) -> User:
+        user = self._find_user(session, where)
+        if user is None:
+            raise NotFound("no such user")
+        return user
