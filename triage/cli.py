@@ -14,7 +14,7 @@ from typing import List, Optional, Sequence
 
 import yaml
 
-from triage.errors import ConfigError, TriageError
+from triage.errors import ConfigError, InputError, TriageError
 from triage.settings import REPO_ROOT, Settings
 
 DOMAIN_DIR = REPO_ROOT / "bot" / "domain"
@@ -97,6 +97,52 @@ def cmd_inbox_pending(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_portal(args, settings: Settings) -> int:
+    from triage.portal import serve
+
+    print(f"portal: http://{args.host}:{args.port}/  (first admin: "
+          "python -m triage users create --username NAME --role admin)", flush=True)
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def _read_password(args) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise InputError("the passwords differ")
+    return first
+
+
+def cmd_users(args, settings: Settings) -> int:
+    from triage.portal.auth import check_password_policy, hash_password
+    from triage.queue import QueueRepository, create_schema, make_engine
+
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    repo = QueueRepository(engine)
+    if args.action == "list":
+        for user in repo.list_users():
+            print(f"{user.username}\t{user.role}\tlast login {user.last_login_at or 'never'}")
+        return 0
+    if not args.username:
+        raise InputError("--username is required")
+    password = _read_password(args)
+    problem = check_password_policy(password)
+    if problem:
+        raise InputError(problem)
+    if args.action == "create":
+        repo.create_user(args.username, hash_password(password), args.role)
+        print(f"created {args.role} {args.username}")
+    else:
+        repo.set_password_hash(args.username, hash_password(password))
+        print(f"password reset for {args.username}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m triage", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +159,17 @@ def build_parser() -> argparse.ArgumentParser:
     pending = sub.add_parser("inbox-pending", help="list messages stored but never triaged")
     pending.add_argument("--older-than", type=int, default=60, help="seconds (default 60)")
     pending.set_defaults(func=cmd_inbox_pending)
+    portal = sub.add_parser("portal", help="run the moderators' portal")
+    portal.add_argument("--host", default="127.0.0.1")
+    portal.add_argument("--port", type=int, default=int(os.environ.get("TRIAGE_PORTAL_PORT", 8080)))
+    portal.set_defaults(func=cmd_portal)
+    users = sub.add_parser("users", help="create portal users, reset passwords, list users")
+    users.add_argument("action", choices=("create", "reset-password", "list"))
+    users.add_argument("--username")
+    users.add_argument("--role", choices=("moderator", "supervisor", "admin"), default="moderator")
+    users.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of stdin")
+    users.set_defaults(func=cmd_users)
     return parser
 
 

@@ -123,3 +123,24 @@ def test_no_user_text_reaches_the_logs(stack):
         log = server.log()
         assert canary not in log, server.log_path
         assert "867-5309" not in log
+
+
+def test_emergency_is_at_the_top_of_the_portal_queue_at_once(stack):
+    from tests.e2e.conftest import PORTAL_PASSWORD
+
+    portal = requests.Session()
+    signed_in = portal.post(stack["portal_url"] + "/login", timeout=10, allow_redirects=False,
+                            data={"username": "moderator1", "password": PORTAL_PASSWORD})
+    assert signed_in.status_code == 303
+    post(stack, "my mom has chest pain since yesterday, should she see someone?")
+    (reply,) = texts(post(stack, "I want to kill myself"))
+    # One read right after the bot answered: the case is already there, urgent, and only
+    # older urgent cases (earlier SLA due times) stand before it.
+    queue = portal.get(stack["portal_url"] + "/api/cases", timeout=10).json()
+    position = next(i for i, c in enumerate(queue) if c["reference"] in reply)
+    assert queue[position]["priority"] == "urgent"
+    assert all(c["priority"] == "urgent" for c in queue[:position])
+    assert any(c["priority"] != "urgent" for c in queue[position + 1:])
+    page = portal.get(stack["portal_url"] + "/", timeout=10).text
+    row = page[page.index(f'data-reference="{queue[position]["reference"]}"') - 40:]
+    assert row.startswith('<tr class="urgent"') or 'class="urgent"' in row[:60]

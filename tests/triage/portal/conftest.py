@@ -1,0 +1,94 @@
+"""A portal on a per-test SQLite database, with users of every role and a few cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from triage.parse import Parse
+from triage.portal import PortalConfig, create_app
+from triage.portal.auth import SessionCodec, hash_password
+from triage.service import Inbound
+
+PASSWORD = "correct horse battery"
+NOW = dt.datetime(2026, 11, 23, 12, 0, 0)
+
+
+class Clock:
+    def __init__(self):
+        self.now = NOW
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def portal(service, clock):
+    repo = service.repository
+    repo._clock = clock  # the repository clock, for SLA and lockout times
+    for name, role in (("moe", "moderator"), ("sue", "supervisor"), ("ada", "admin")):
+        repo.create_user(name, hash_password(PASSWORD), role)
+    codec = SessionCodec("test-secret-0123456789", idle_seconds=900,
+                         now=lambda: clock().replace(tzinfo=dt.timezone.utc).timestamp())
+    config = PortalConfig(repository=repo, library=service.library, codec=codec,
+                          template_variables=service.settings.template_variables(),
+                          secure_cookies=False, clock=clock)
+    return create_app(config)
+
+
+def escalate(service, text, parse, key, thread):
+    received = service.receive(Inbound("rest", key, thread, "private_message", text))
+    return service.handle(received.stored.id, received.deidentified_text, parse).case_reference
+
+
+@pytest.fixture
+def cases(service, portal):
+    """An urgent, a high and a normal case."""
+    return {
+        "normal": escalate(service, "the parking fees are a scam", Parse("negative_review", 0.9), "n1", "tn"),
+        "high": escalate(service, "my mom Jane Smith DOB 3/4/1950 has a fever after surgery",
+                         Parse("clinical_request", 0.9, ("DOB", "HEALTH", "NAME")), "h1", "th"),
+        "urgent": escalate(service, "I want to kill myself", Parse("emergency", 0.95), "u1", "tu"),
+    }
+
+
+class Browserless:
+    """Signs in through the login form and keeps the cookie, like a browser would."""
+
+    def __init__(self, app):
+        self.app = app
+        self.cookies = {}
+        self.csrf = None
+
+    def request(self, method, path, **kw):
+        kw.setdefault("cookies", self.cookies)
+        kw.setdefault("allow_redirects", False)
+        _, resp = getattr(self.app.test_client, method)(path, **kw)
+        for name, value in resp.cookies.items():
+            self.cookies[name] = value
+        match = re.search(r'name="csrf" value="([^"]+)"', resp.text or "")
+        if match:
+            self.csrf = match.group(1)
+        return resp
+
+    def login(self, username, password=PASSWORD):
+        resp = self.request("post", "/login", data={"username": username, "password": password})
+        if resp.status == 303:
+            self.request("get", "/")
+        return resp
+
+    def post(self, path, data=None, **kw):
+        data = dict(data or {}, csrf=self.csrf)
+        return self.request("post", path, data=data, **kw)
+
+
+@pytest.fixture
+def client(portal):
+    return Browserless(portal)

@@ -1,0 +1,360 @@
+"""The moderators' portal: a sanic app with server-rendered pages and a small JSON API.
+
+`create_app(config)` builds it from injected parts, so tests pass their own repository
+and clock. Every page but /login needs a signed-in user; every POST needs the session's
+CSRF token. Case lists show redacted text only. Original text is shown on request, and
+each showing writes an audit row in the same transaction as the read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import logging
+from pathlib import Path
+from typing import Any, Callable, Dict, Optional
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from triage import phi
+from triage.errors import (
+    Conflict, InputError, NotFound, PermissionDenied, TemplateError, TransitionError, TriageError,
+)
+from triage.portal.auth import Session, SessionCodec, csrf_ok, needs_rehash, hash_password, verify_password
+from triage.portal.dashboard import dashboard_context
+from triage.queue import CaseFilter, QueueRepository, utcnow
+from triage.replies import TemplateLibrary
+from triage.taxonomy import CATEGORIES, Priority
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+COOKIE = "triage_session"
+_names = itertools.count()
+
+# Buttons on the case page: form action -> repository method.
+CASE_ACTIONS = {
+    "claim": "claim", "unclaim": "unclaim", "await-patient": "await_patient",
+    "resolve": "resolve", "reopen": "reopen", "release": "release",
+}
+ACTIONS_BY_STATUS = {
+    "new": ("claim", "resolve", "release"),
+    "claimed": ("unclaim", "await-patient", "resolve", "release"),
+    "waiting_on_patient": ("resolve", "release"),
+    "resolved": ("reopen",),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class PortalConfig:
+    repository: QueueRepository
+    library: TemplateLibrary
+    codec: SessionCodec
+    template_variables: Dict[str, str]
+    org_name: str = "inbox-triage"
+    secure_cookies: bool = True
+    clock: Callable[[], dt.datetime] = utcnow
+    # Sends a moderator's rendered reply to the thread through the bot; None: record only.
+    deliver: Optional[Callable[[Any, Any], None]] = None
+
+
+def _sla_text(case, now: dt.datetime) -> str:
+    remaining = case.sla_remaining(now)
+    if remaining is None:
+        return "met" if not case.sla_breached(now) else "missed"
+    minutes = int(remaining.total_seconds() // 60)
+    if minutes < 0:
+        return f"overdue {-minutes // 60}h {-minutes % 60:02d}m"
+    return f"{minutes // 60}h {minutes % 60:02d}m left"
+
+
+def _highlight(text: str):
+    """(part, phi type or None) pieces, so the template can mark PHI without raw HTML."""
+    parts, last = [], 0
+    for finding in phi.detect(text):
+        if finding.start > last:
+            parts.append((text[last:finding.start], None))
+        parts.append((text[finding.start:finding.end], finding.type.value))
+        last = finding.end
+    parts.append((text[last:], None))
+    return parts
+
+
+def create_app(config: PortalConfig) -> Sanic:
+    app = Sanic(f"triage_portal_{next(_names)}", configure_logging=False)
+    app.config.REQUEST_MAX_SIZE = 256 * 1024
+    env = Environment(loader=FileSystemLoader(str(HERE / "html")),
+                      autoescape=select_autoescape(["html"], default=True))
+    repo = config.repository
+    app.static("/static", str(HERE / "static"), name="static")
+
+    def render(request: Request, name: str, status: int = 200, **context) -> HTTPResponse:
+        context.setdefault("flash", request.args.get("flash"))
+        context.setdefault("flash_kind", request.args.get("kind"))
+        html = env.get_template(name).render(session=request.ctx.session,
+                                             org_name=config.org_name, **context)
+        return response.html(html, status=status)
+
+    def redirect(path: str, flash: Optional[str] = None, kind: str = "") -> HTTPResponse:
+        from urllib.parse import urlencode
+
+        query = "?" + urlencode({"flash": flash, "kind": kind}) if flash else ""
+        return response.redirect(path + query, status=303)
+
+    def set_cookie(resp: HTTPResponse, session: Optional[Session]) -> None:
+        if session is None:
+            resp.cookies[COOKIE] = ""
+            resp.cookies[COOKIE]["max-age"] = 0
+        else:
+            resp.cookies[COOKIE] = config.codec.encode(session)
+        resp.cookies[COOKIE]["httponly"] = True
+        resp.cookies[COOKIE]["samesite"] = "Strict"
+        resp.cookies[COOKIE]["path"] = "/"
+        if config.secure_cookies:
+            resp.cookies[COOKIE]["secure"] = True
+
+    @app.middleware("request")
+    async def load_session(request: Request):
+        request.ctx.session = None
+        session = config.codec.decode(request.cookies.get(COOKIE))
+        if session is not None:
+            user = repo.get_user_by_id(session.user_id)
+            # A role change, or a deleted or locked account, takes effect at once.
+            if user is not None and not user.is_locked(config.clock()) and user.role == session.role:
+                request.ctx.session = config.codec.touch(session)
+        public = request.path in ("/login",) or request.path.startswith("/static/")
+        if request.ctx.session is None and not public:
+            if request.path.startswith("/api/"):
+                return response.json({"error": "sign in first"}, status=401)
+            return response.redirect("/login", status=303)
+        if request.method == "POST" and request.path != "/login":
+            given = request.headers.get("X-CSRF-Token") or (request.form or {}).get("csrf")
+            if isinstance(given, list):
+                given = given[0]
+            if not csrf_ok(request.ctx.session, given):
+                return response.json({"error": "missing or wrong CSRF token"}, status=403)
+        return None
+
+    @app.middleware("response")
+    async def harden(request: Request, resp: HTTPResponse):
+        resp.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'")
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Cache-Control"] = "no-store"
+        session = getattr(request.ctx, "session", None)
+        if session is not None and COOKIE not in resp.cookies:
+            set_cookie(resp, session)  # rolling idle timeout
+
+    def actor(request: Request):
+        return repo.get_user_by_id(request.ctx.session.user_id).actor
+
+    def case_or_404(reference: str):
+        case = repo.get_case(reference)
+        if case is None:
+            raise NotFound("no such case")
+        return case
+
+    @app.exception(TriageError)
+    async def triage_error(request: Request, exc: TriageError):
+        status = {NotFound: 404, PermissionDenied: 403, Conflict: 409, TransitionError: 409,
+                  InputError: 400, TemplateError: 400}.get(type(exc), 500)
+        if status == 500:
+            log.error("portal.error path=%s error=%s", request.path, type(exc).__name__)
+        message = str(exc) if status != 500 else "internal error"
+        if request.path.startswith("/api/") or request.method != "POST":
+            return response.json({"error": message}, status=status)
+        return redirect(request.path.rsplit("/", 1)[0] if "/cases/" in request.path else "/",
+                        message, "error")
+
+    # -- sign in -----------------------------------------------------------------
+    @app.get("/login")
+    async def login_page(request: Request):
+        if request.ctx.session is not None:
+            return response.redirect("/", status=303)
+        return render(request, "login.html")
+
+    @app.post("/login")
+    async def login(request: Request):
+        username = (request.form.get("username") or "").strip()
+        password = request.form.get("password") or ""
+        user = repo.get_user(username) if username else None
+        failure = "Wrong username or password, or the account is locked."
+        if user is None or user.is_locked(config.clock()):
+            return render(request, "login.html", status=401, error=failure)
+        if not verify_password(user.password_hash, password):
+            repo.record_login_failure(username)
+            return render(request, "login.html", status=401, error=failure)
+        user = repo.record_login_success(username)
+        if needs_rehash(user.password_hash):
+            repo.set_password_hash(username, hash_password(password))
+        resp = response.redirect("/", status=303)
+        set_cookie(resp, config.codec.new(user.id, user.username, user.role))
+        return resp
+
+    @app.post("/logout")
+    async def logout(request: Request):
+        resp = response.redirect("/login", status=303)
+        set_cookie(resp, None)
+        return resp
+
+    # -- the queue ---------------------------------------------------------------
+    def queue_filter(request: Request) -> CaseFilter:
+        def one(name, allowed):
+            value = request.args.get(name) or ""
+            return (value,) if value in allowed else ()
+        statuses = one("status", ("new", "claimed", "waiting_on_patient", "resolved"))
+        return CaseFilter(
+            statuses=statuses or CaseFilter().statuses,
+            categories=one("category", CATEGORIES),
+            priorities=one("priority", [p.value for p in Priority]),
+            channels=((request.args.get("channel"),) if request.args.get("channel") else ()),
+        )
+
+    @app.get("/")
+    async def queue(request: Request):
+        now = config.clock()
+        cases = repo.list_cases(queue_filter(request))
+        rows = [{"case": c, "breached": c.sla_breached(now), "sla_text": _sla_text(c, now)}
+                for c in cases]
+        options = [("status", ["new", "claimed", "waiting_on_patient", "resolved"]),
+                   ("category", list(CATEGORIES)), ("priority", [p.value for p in Priority])]
+        filters = {k: request.args.get(k) for k in ("status", "category", "priority")}
+        return render(request, "queue.html", rows=rows, filter_options=options, filters=filters)
+
+    @app.post("/cases/claim-next")
+    async def claim_next(request: Request):
+        case = repo.claim_next(actor(request))
+        if case is None:
+            return redirect("/", "No unclaimed case is waiting.")
+        return redirect(f"/cases/{case.reference}", f"You now own {case.reference}.")
+
+    def case_page(request: Request, reference: str, originals=None, preview=None,
+                  status: int = 200) -> HTTPResponse:
+        case = case_or_404(reference)
+        now = config.clock()
+        templates = [t for t in config.library.templates if t.is_current(now.date())]
+        return render(
+            request, "case.html", status=status, case=case, breached=case.sla_breached(now),
+            sla_text=_sla_text(case, now), messages=repo.thread_messages(case.id),
+            originals=originals, preview=preview, templates=templates,
+            simple_actions=ACTIONS_BY_STATUS.get(case.status, ()), categories=CATEGORIES,
+            notes=repo.list_notes(case.id), replies=repo.list_replies(case.id),
+            labels=repo.list_labels(case.id),
+        )
+
+    @app.get("/cases/<reference>")
+    async def case_view(request: Request, reference: str):
+        return case_page(request, reference)
+
+    @app.post("/cases/<reference>/original")
+    async def case_original(request: Request, reference: str):
+        case = case_or_404(reference)
+        originals = [
+            {"received_at": m.received_at, "phi_types": m.phi_types,
+             "parts": _highlight(m.original_text)}
+            for m in repo.original_messages(actor(request), case.id)
+        ]
+        return case_page(request, reference, originals=originals)
+
+    def rendered_reply(case, template_id: str):
+        template = config.library.by_id(template_id)
+        variables = dict(config.template_variables, case_ref=case.reference)
+        return config.library.render(template.key, template.surface, variables, config.clock().date())
+
+    @app.post("/cases/<reference>/reply-preview")
+    async def reply_preview(request: Request, reference: str):
+        case = case_or_404(reference)
+        rendered = rendered_reply(case, request.form.get("template_id") or "")
+        return case_page(request, reference, preview=rendered)
+
+    @app.post("/cases/<reference>/reply")
+    async def reply(request: Request, reference: str):
+        case = case_or_404(reference)
+        rendered = rendered_reply(case, request.form.get("template_id") or "")
+        repo.record_template_reply(actor(request), case.id, rendered.template_id,
+                                   rendered.template_version)
+        if config.deliver is None:
+            return redirect(f"/cases/{reference}",
+                            f"Reply {rendered.template_id} recorded. Delivery through the bot is "
+                            "not configured: send it from the page inbox.")
+        config.deliver(case, rendered)
+        return redirect(f"/cases/{reference}", f"Reply {rendered.template_id} sent.")
+
+    @app.post("/cases/<reference>/note")
+    async def note(request: Request, reference: str):
+        case = case_or_404(reference)
+        repo.add_note(actor(request), case.id, request.form.get("body") or "")
+        return redirect(f"/cases/{reference}", "Note added.")
+
+    @app.post("/cases/<reference>/relabel")
+    async def relabel(request: Request, reference: str):
+        case = case_or_404(reference)
+        messages = repo.thread_messages(case.id)
+        if not messages:
+            raise NotFound("the case has no message to relabel")
+        repo.relabel(actor(request), case.id, messages[0].id, request.form.get("category") or "")
+        return redirect(f"/cases/{reference}", "Label stored for retraining.")
+
+    @app.post("/cases/<reference>/<action>")
+    async def case_action(request: Request, reference: str, action: str):
+        method = CASE_ACTIONS.get(action)
+        if method is None:
+            raise NotFound("no such action")
+        case = case_or_404(reference)
+        getattr(repo, method)(actor(request), case.id)
+        return redirect(f"/cases/{reference}", f"Done: {action.replace('-', ' ')}.")
+
+    # -- dashboard and admin -----------------------------------------------------
+    @app.get("/dashboard")
+    async def dashboard(request: Request):
+        return render(request, "dashboard.html", **dashboard_context(repo, config.clock()))
+
+    def require_admin(request: Request) -> None:
+        if request.ctx.session.role != "admin":
+            raise PermissionDenied("admins only")
+
+    @app.get("/admin/users")
+    async def users_page(request: Request):
+        require_admin(request)
+        return render(request, "users.html", users=repo.list_users(),
+                      roles=("moderator", "supervisor", "admin"))
+
+    @app.post("/admin/users")
+    async def users_create(request: Request):
+        require_admin(request)
+        from triage.portal.auth import check_password_policy
+
+        password = request.form.get("password") or ""
+        problem = check_password_policy(password)
+        if problem:
+            raise InputError(problem)
+        repo.create_user(request.form.get("username") or "", hash_password(password),
+                         request.form.get("role") or "", actor=actor(request))
+        return redirect("/admin/users", "User created.")
+
+    # -- JSON API (redacted text only) ---------------------------------------------
+    def case_json(case, now) -> Dict[str, Any]:
+        return {
+            "reference": case.reference, "category": case.category, "priority": case.priority,
+            "status": case.status, "channel": case.channel, "surface": case.surface,
+            "reason": case.reason, "redacted_text": case.redacted_text,
+            "phi_types": [t for t in case.phi_types.split(",") if t],
+            "sla_due_at": case.sla_due_at.isoformat() + "Z", "sla_breached": case.sla_breached(now),
+            "assignee": case.assignee_name, "created_at": case.created_at.isoformat() + "Z",
+        }
+
+    @app.get("/api/cases")
+    async def api_cases(request: Request):
+        now = config.clock()
+        return response.json([case_json(c, now) for c in repo.list_cases(queue_filter(request))])
+
+    @app.get("/api/cases/<reference>")
+    async def api_case(request: Request, reference: str):
+        return response.json(case_json(case_or_404(reference), config.clock()))
+
+    return app
