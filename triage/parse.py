@@ -21,6 +21,9 @@ class Parse:
     confidence: float
     phi_types: Tuple[str, ...] = ()
     faq_topic: Optional[str] = None
+    # The model's probability of `emergency` even when another category ranks first:
+    # the policy treats an emergency as likely well below the top-1 threshold.
+    emergency_score: float = 0.0
 
 
 def parse_from_nlu(data: Mapping[str, Any]) -> Parse:
@@ -35,4 +38,8 @@ def parse_from_nlu(data: Mapping[str, Any]) -> Parse:
     response_key = ((selector.get("response") or {}).get("intent_response_key")) or ""
     if category == FAQ_INTENT and response_key.startswith(FAQ_INTENT + "/"):
         faq_topic = response_key.split("/", 1)[1]
-    return Parse(category, confidence, phi_types, faq_topic)
+    emergency_score = confidence if category == "emergency" else 0.0
+    for ranked in data.get("intent_ranking") or ():
+        if ranked.get("name") == "emergency":
+            emergency_score = max(emergency_score, float(ranked.get("confidence") or 0.0))
+    return Parse(category, confidence, phi_types, faq_topic, emergency_score)

@@ -1,7 +1,8 @@
 """The routing policy: one pure function from a classified message to a decision.
 
 The safety rules live here and nowhere else, in this order:
-1. emergency (crisis phrase, or an emergency guess above its low threshold)
+1. emergency (crisis phrase, or an emergency probability above its low threshold,
+   whether or not emergency ranks first)
    -> urgent case and the emergency template at once, even on a thread a human owns;
 2. a thread a human owns -> the message joins that case, the bot says nothing;
 3. any PHI or a clinical request -> high-priority case and the secure-portal
@@ -87,13 +88,18 @@ def decide(
     *,
     crisis: Optional[Crisis] = None,
     faq_topic: Optional[str] = None,
+    emergency_score: Optional[float] = None,
 ) -> Decision:
-    """Route one message. `category` is the classifier's top guess, even when unsure."""
+    """Route one message. `category` is the classifier's top guess, even when unsure;
+    `emergency_score` is the model's probability of an emergency (default: `confidence`
+    when the top guess is emergency, else 0)."""
     spec = taxonomy[category]
     if surface not in (PUBLIC, PRIVATE):
         raise ValueError(f"unknown surface {surface!r}")
 
-    if crisis is not None or (category == "emergency" and confidence >= taxonomy.emergency_threshold):
+    if emergency_score is None:
+        emergency_score = confidence if category == "emergency" else 0.0
+    if crisis is not None or emergency_score >= taxonomy.emergency_threshold:
         template = "emergency_self_harm" if crisis is Crisis.SELF_HARM else "emergency_medical"
         return _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template, surface)
 

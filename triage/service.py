@@ -129,6 +129,7 @@ class TriageService:
             parse.category, parse.confidence, parse.phi_types, surface,
             ThreadState(human_owned=human_owned), self.taxonomy,
             crisis=crisis_signal(text), faq_topic=parse.faq_topic,
+            emergency_score=parse.emergency_score,
         )
 
     def render(self, decision: Decision, case_reference: Optional[str]) -> Tuple[Rendered, ...]:

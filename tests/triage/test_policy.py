@@ -108,3 +108,19 @@ def test_unknown_surface_is_refused(taxonomy):
 def test_every_policy_template_exists(taxonomy, library):
     for key, surface in required_templates(taxonomy):
         assert library.has(key, surface), (key, surface)
+
+
+def test_a_likely_emergency_ranked_second_is_still_an_emergency(taxonomy):
+    d = decide("praise", 0.46, (), PRIV, FREE, taxonomy, emergency_score=0.30)
+    assert (d.reason, d.priority, d.template_key) == (
+        Reason.EMERGENCY, Priority.URGENT, "emergency_medical")
+    assert decide("praise", 0.46, (), PRIV, FREE, taxonomy, emergency_score=0.10).reason is Reason.CATEGORY
+
+
+def test_emergency_score_is_read_from_the_ranking():
+    from triage.parse import parse_from_nlu
+
+    parse = parse_from_nlu({"intent": {"name": "praise", "confidence": 0.46},
+                            "intent_ranking": [{"name": "praise", "confidence": 0.46},
+                                               {"name": "emergency", "confidence": 0.31}]})
+    assert (parse.category, parse.emergency_score) == ("praise", 0.31)
