@@ -21,7 +21,7 @@ def stack(small_model, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("stack")
     db_url = f"sqlite:///{tmp / 'queue.db'}"
     action_port, rasa_port, portal_port = free_port(), free_port(), free_port()
-    secret = secrets.token_urlsafe(16)
+    secret, rasa_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     env = service_env(db_url, {
         "TRIAGE_ACTION_SECRET": secret,
         "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
@@ -29,6 +29,8 @@ def stack(small_model, tmp_path_factory):
         "TRIAGE_PORTAL_SECRET": secrets.token_urlsafe(32),
         # requests keeps Secure cookies off plain http; the browser tests cover Secure cookies.
         "TRIAGE_PORTAL_SECURE_COOKIES": "0",
+        "TRIAGE_RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "TRIAGE_RASA_TOKEN": rasa_token,
     })
     subprocess.run([str(VENV_BIN / "python"), "-m", "triage", "users", "create", "--username",
                     "moderator1", "--role", "moderator", "--password-stdin"],
@@ -42,7 +44,8 @@ def stack(small_model, tmp_path_factory):
     try:
         rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(small_model),
                                "--endpoints", "endpoints.yml", "--credentials", "bot/credentials.yml",
-                               "--interface", "127.0.0.1", "--port", str(rasa_port)],
+                               "--interface", "127.0.0.1", "--port", str(rasa_port),
+                               "--enable-api", "--auth-token", rasa_token],
                       env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
     except Exception:
         actions.close()
@@ -52,6 +55,8 @@ def stack(small_model, tmp_path_factory):
         "url": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
         "action_url": f"http://127.0.0.1:{action_port}",
         "secret": secret,
+        "rasa_url": f"http://127.0.0.1:{rasa_port}",
+        "rasa_token": rasa_token,
         "db_url": db_url,
         "portal_url": f"http://127.0.0.1:{portal_port}",
         "servers": (actions, rasa, portal),

@@ -125,13 +125,24 @@ def test_no_user_text_reaches_the_logs(stack):
         assert "867-5309" not in log
 
 
-def test_emergency_is_at_the_top_of_the_portal_queue_at_once(stack):
+def portal_session(stack):
     from tests.e2e.conftest import PORTAL_PASSWORD
 
     portal = requests.Session()
     signed_in = portal.post(stack["portal_url"] + "/login", timeout=10, allow_redirects=False,
                             data={"username": "moderator1", "password": PORTAL_PASSWORD})
     assert signed_in.status_code == 303
+    return portal
+
+
+def csrf_of(html):
+    import re
+
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def test_emergency_is_at_the_top_of_the_portal_queue_at_once(stack):
+    portal = portal_session(stack)
     post(stack, "my mom has chest pain since yesterday, should she see someone?")
     (reply,) = texts(post(stack, "I want to kill myself"))
     # One read right after the bot answered: the case is already there, urgent, and only
@@ -144,3 +155,31 @@ def test_emergency_is_at_the_top_of_the_portal_queue_at_once(stack):
     page = portal.get(stack["portal_url"] + "/", timeout=10).text
     row = page[page.index(f'data-reference="{queue[position]["reference"]}"') - 40:]
     assert row.startswith('<tr class="urgent"') or 'class="urgent"' in row[:60]
+
+
+def test_moderator_reply_goes_out_through_the_rasa_api(stack, repo):
+    sender = f"mod-{uuid.uuid4().hex[:8]}"
+    (first,) = texts(post(stack, "the billing office never calls back, this is ridiculous", sender))
+    case = next(c for c in repo.list_open_cases() if c.reference in first)
+    portal = portal_session(stack)
+    page = portal.get(f"{stack['portal_url']}/cases/{case.reference}", timeout=10).text
+    base = f"{stack['portal_url']}/cases/{case.reference}"
+    assert portal.post(base + "/claim", data={"csrf": csrf_of(page)}, timeout=10).ok
+    sent = portal.post(base + "/reply", data={"csrf": csrf_of(page), "template_id": "complaint_ack.private"},
+                       timeout=30)
+    assert "sent" in sent.url or "sent" in sent.text
+    tracker = requests.get(f"{stack['rasa_url']}/conversations/{sender}/tracker",
+                           params={"token": stack["rasa_token"]}, timeout=10).json()
+    bot_texts = [e.get("text") for e in tracker["events"] if e["event"] == "bot"]
+    assert bot_texts[-1] == expected("complaint_ack", "private_message", case.reference)
+    assert [r.template_id for r in repo.list_replies(case.id)] == ["complaint_ack.private"]
+    # The bot stays silent while the case is open, and answers again after release.
+    assert texts(post(stack, "where do I park?", sender)) == []
+    assert portal.post(base + "/release", data={"csrf": csrf_of(page)}, timeout=30).ok
+    assert len(texts(post(stack, "where do I park?", sender))) == 1
+
+
+def test_rasa_http_api_needs_the_token(stack):
+    assert requests.get(f"{stack['rasa_url']}/conversations/x/tracker", timeout=10).status_code == 401
+    assert requests.post(f"{stack['rasa_url']}/model/parse", json={"text": "hi"},
+                         timeout=10).status_code == 401

@@ -20,6 +20,11 @@ def config_from_settings(settings, environ=os.environ) -> PortalConfig:
     create_schema(engine)
     secret = environ.get("TRIAGE_PORTAL_SECRET") or secrets.token_urlsafe(32)
     idle = int(environ.get("TRIAGE_PORTAL_IDLE_MINUTES", "15")) * 60
+    outbound = None
+    if environ.get("TRIAGE_RASA_URL") and environ.get("TRIAGE_RASA_TOKEN"):
+        from triage.outbound import RasaOutbound
+
+        outbound = RasaOutbound(environ["TRIAGE_RASA_URL"], environ["TRIAGE_RASA_TOKEN"])
     return PortalConfig(
         repository=QueueRepository(engine),
         library=load_library(settings.templates_path),
@@ -28,6 +33,7 @@ def config_from_settings(settings, environ=os.environ) -> PortalConfig:
         org_name=settings.org_name,
         # Browsers keep Secure cookies on http://localhost; set 0 only behind plain HTTP elsewhere.
         secure_cookies=environ.get("TRIAGE_PORTAL_SECURE_COOKIES", "1") != "0",
+        outbound=outbound,
     )
 
 

@@ -8,6 +8,7 @@ each showing writes an audit row in the same transaction as the read.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import itertools
@@ -24,7 +25,11 @@ from triage import phi
 from triage.errors import (
     Conflict, InputError, NotFound, PermissionDenied, TemplateError, TransitionError, TriageError,
 )
-from triage.portal.auth import Session, SessionCodec, csrf_ok, needs_rehash, hash_password, verify_password
+from triage.outbound import DeliveryError
+from triage.portal.auth import (
+    Session, SessionCodec, check_password_policy, csrf_ok, hash_password, needs_rehash,
+    verify_password,
+)
 from triage.portal.dashboard import dashboard_context
 from triage.queue import CaseFilter, QueueRepository, utcnow
 from triage.replies import TemplateLibrary
@@ -57,8 +62,9 @@ class PortalConfig:
     org_name: str = "inbox-triage"
     secure_cookies: bool = True
     clock: Callable[[], dt.datetime] = utcnow
-    # Sends a moderator's rendered reply to the thread through the bot; None: record only.
-    deliver: Optional[Callable[[Any, Any], None]] = None
+    # Sends replies and releases through the Rasa server (triage.outbound.RasaOutbound);
+    # None: replies are recorded only, and the page says so.
+    outbound: Optional[Any] = None
 
 
 def _sla_text(case, now: dt.datetime) -> str:
@@ -85,6 +91,7 @@ def _highlight(text: str):
 
 def create_app(config: PortalConfig) -> Sanic:
     app = Sanic(f"triage_portal_{next(_names)}", configure_logging=False)
+    app.ctx.config = config
     app.config.REQUEST_MAX_SIZE = 256 * 1024
     env = Environment(loader=FileSystemLoader(str(HERE / "html")),
                       autoescape=select_autoescape(["html"], default=True))
@@ -162,7 +169,7 @@ def create_app(config: PortalConfig) -> Sanic:
     @app.exception(TriageError)
     async def triage_error(request: Request, exc: TriageError):
         status = {NotFound: 404, PermissionDenied: 403, Conflict: 409, TransitionError: 409,
-                  InputError: 400, TemplateError: 400}.get(type(exc), 500)
+                  InputError: 400, TemplateError: 400, DeliveryError: 502}.get(type(exc), 500)
         if status == 500:
             log.error("portal.error path=%s error=%s", request.path, type(exc).__name__)
         message = str(exc) if status != 500 else "internal error"
@@ -276,13 +283,17 @@ def create_app(config: PortalConfig) -> Sanic:
     async def reply(request: Request, reference: str):
         case = case_or_404(reference)
         rendered = rendered_reply(case, request.form.get("template_id") or "")
-        repo.record_template_reply(actor(request), case.id, rendered.template_id,
-                                   rendered.template_version)
-        if config.deliver is None:
+        who = actor(request)
+        if config.outbound is None:
+            repo.record_template_reply(who, case.id, rendered.template_id, rendered.template_version)
             return redirect(f"/cases/{reference}",
                             f"Reply {rendered.template_id} recorded. Delivery through the bot is "
                             "not configured: send it from the page inbox.")
-        config.deliver(case, rendered)
+        repo.check_can_reply(who, case.id)
+        # Sent first, recorded after: a reply the bot refused is never recorded as sent.
+        await asyncio.get_running_loop().run_in_executor(
+            None, config.outbound.send_template, case.thread_key, rendered.template_id)
+        repo.record_template_reply(who, case.id, rendered.template_id, rendered.template_version)
         return redirect(f"/cases/{reference}", f"Reply {rendered.template_id} sent.")
 
     @app.post("/cases/<reference>/note")
@@ -307,6 +318,9 @@ def create_app(config: PortalConfig) -> Sanic:
             raise NotFound("no such action")
         case = case_or_404(reference)
         getattr(repo, method)(actor(request), case.id)
+        if action == "release" and config.outbound is not None:
+            await asyncio.get_running_loop().run_in_executor(
+                None, config.outbound.record_release, case.thread_key)
         return redirect(f"/cases/{reference}", f"Done: {action.replace('-', ' ')}.")
 
     # -- dashboard and admin -----------------------------------------------------
@@ -327,8 +341,6 @@ def create_app(config: PortalConfig) -> Sanic:
     @app.post("/admin/users")
     async def users_create(request: Request):
         require_admin(request)
-        from triage.portal.auth import check_password_policy
-
         password = request.form.get("password") or ""
         problem = check_password_policy(password)
         if problem:

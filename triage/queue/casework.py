@@ -115,6 +115,11 @@ class CaseworkMixin(Store):
             return [row_to(Label, r) for r in session.execute(query).all()]
 
     # -- replies ---------------------------------------------------------------------
+    def check_can_reply(self, actor: Actor, case_id: int) -> None:
+        """Raise as record_template_reply would, without writing: check before sending."""
+        with self._begin() as session:
+            self._replyable_case(session, actor, case_id)
+
     def record_template_reply(self, actor: Actor, case_id: int, template_id: str,
                               template_version: int) -> Reply:
         """Record that the actor sent this approved template (id and version) on the case."""

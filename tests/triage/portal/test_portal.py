@@ -155,3 +155,45 @@ def test_dashboard(client, cases):
     client.login("moe")
     page = client.request("get", "/dashboard")
     assert page.status == 200 and "<svg" in page.text and "Escalations by reason" in page.text
+
+
+class RefusingOutbound:
+    """Stands in for the Rasa server at the true external edge: it refuses every reply."""
+
+    def __init__(self):
+        self.calls = []
+
+    def send_template(self, thread_key, template_id):
+        from triage.outbound import DeliveryError
+
+        self.calls.append((thread_key, template_id))
+        raise DeliveryError("the bot refused the reply (HTTP 500)")
+
+
+def test_a_refused_delivery_is_not_recorded_as_sent(portal, cases, service):
+    import dataclasses as dc
+
+    from triage.portal import create_app
+
+    outbound = RefusingOutbound()
+    app = create_app(dc.replace(portal.ctx.config, outbound=outbound))
+    client = Browserless(app)
+    client.login("moe")
+    ref = cases["normal"]
+    client.post(f"/cases/{ref}/claim")
+    resp = client.post(f"/cases/{ref}/reply", {"template_id": "complaint_ack.private"})
+    assert resp.status == 303 and "refused" in resp.headers["location"]
+    assert outbound.calls == [("tn", "complaint_ack.private")]
+    assert service.repository.list_replies(service.repository.get_case(ref).id) == []
+
+
+def test_a_moderator_cannot_send_on_a_case_they_do_not_hold(portal, cases, service):
+    import dataclasses as dc
+
+    from triage.portal import create_app
+
+    outbound = RefusingOutbound()
+    client = Browserless(create_app(dc.replace(portal.ctx.config, outbound=outbound)))
+    client.login("moe")
+    resp = client.post(f"/cases/{cases['normal']}/reply", {"template_id": "complaint_ack.private"})
+    assert "kind=error" in resp.headers["location"] and outbound.calls == []

@@ -1,0 +1,47 @@
+"""`action_moderator_reply`: sends the approved template a moderator chose in the portal.
+
+The portal sets the `moderator_template` slot and executes this action through the
+Rasa HTTP API. The text comes from the template library only, with the thread's open
+case reference; an unknown or expired template sends nothing and fails the call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from triage.service import shared_service
+
+log = logging.getLogger(__name__)
+SLOT = "moderator_template"
+
+
+def _render(tracker: Tracker):
+    service = shared_service()
+    template = service.library.by_id(str(tracker.get_slot(SLOT) or ""))
+    channel = tracker.get_latest_input_channel() or "rest"
+    case = service.repository.open_case_for_thread(channel, tracker.sender_id)
+    variables = service.settings.template_variables()
+    if "case_ref" in template.variables:
+        if case is None:
+            raise LookupError("no open case on this thread for a case reference")
+        variables["case_ref"] = case.reference
+    return service.library.render(template.key, template.surface, variables, service._today())
+
+
+class ActionModeratorReply(Action):
+    def name(self) -> Text:
+        return "action_moderator_reply"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        rendered = await asyncio.get_running_loop().run_in_executor(None, _render, tracker)
+        dispatcher.utter_message(text=rendered.text)
+        log.info("moderator_reply.sent template=%s", rendered.template_id)
+        return [SlotSet(SLOT, None)]
