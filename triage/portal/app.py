@@ -219,7 +219,7 @@ def create_app(config: PortalConfig) -> Sanic:
             statuses=statuses or CaseFilter().statuses,
             categories=one("category", CATEGORIES),
             priorities=one("priority", [p.value for p in Priority]),
-            channels=((request.args.get("channel"),) if request.args.get("channel") else ()),
+            channels=one("channel", repo.channels()),
         )
 
     @app.get("/")
@@ -229,8 +229,9 @@ def create_app(config: PortalConfig) -> Sanic:
         rows = [{"case": c, "breached": c.sla_breached(now), "sla_text": _sla_text(c, now)}
                 for c in cases]
         options = [("status", ["new", "claimed", "waiting_on_patient", "resolved"]),
-                   ("category", list(CATEGORIES)), ("priority", [p.value for p in Priority])]
-        filters = {k: request.args.get(k) for k in ("status", "category", "priority")}
+                   ("category", list(CATEGORIES)), ("priority", [p.value for p in Priority]),
+                   ("channel", repo.channels())]
+        filters = {k: request.args.get(k) for k in ("status", "category", "priority", "channel")}
         return render(request, "queue.html", rows=rows, filter_options=options, filters=filters)
 
     @app.post("/cases/claim-next")

@@ -66,3 +66,9 @@ class StatsMixin(Store):
             negative_reviews=counts.get("negative_review", 0),
             messages=sum(counts.values()),
         )
+
+    def channels(self) -> List[str]:
+        """Channels that have cases, for the queue page's filter."""
+        with self._begin() as session:
+            return [c for (c,) in session.execute(
+                sa.select(cases.c.channel).distinct().order_by(cases.c.channel)).all()]

@@ -197,3 +197,14 @@ def test_a_moderator_cannot_send_on_a_case_they_do_not_hold(portal, cases, servi
     client.login("moe")
     resp = client.post(f"/cases/{cases['normal']}/reply", {"template_id": "complaint_ack.private"})
     assert "kind=error" in resp.headers["location"] and outbound.calls == []
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("priority=urgent", ["urgent"]), ("category=negative_review", ["normal"]),
+    ("channel=rest", ["urgent", "high", "normal"]), ("channel=nope", ["urgent", "high", "normal"]),
+    ("status=resolved", []),
+])
+def test_queue_filters(client, cases, query, expected):
+    client.login("moe")
+    rows = client.request("get", "/api/cases?" + query).json
+    assert [r["reference"] for r in rows] == [cases[k] for k in expected]
