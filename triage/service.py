@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
 import unicodedata
 from typing import Callable, Optional, Tuple
 
@@ -175,7 +176,6 @@ class TriageService:
         return Outcome(decision, reference, replies)
 
 
-
 _shared: Optional[TriageService] = None
 
 
@@ -183,8 +183,6 @@ def shared_service() -> TriageService:
     """The process-wide service, built on first use from the environment (never at import)."""
     global _shared
     if _shared is None:
-        import os
-
         _shared = TriageService.from_settings(Settings.from_env(os.environ))
     return _shared
 
