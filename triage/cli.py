@@ -143,6 +143,51 @@ def cmd_users(args, settings: Settings) -> int:
     return 0
 
 
+def _queue_repository(settings: Settings):
+    from triage.queue import QueueRepository, create_schema, make_engine
+
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    return QueueRepository(engine)
+
+
+def cmd_export_labels(args, settings: Settings) -> int:
+    """The moderators' labels (latest per message, redacted text) as JSON Lines."""
+    from triage.retraining import read_moderator_labels, write_label_jsonl
+
+    rows = read_moderator_labels(_queue_repository(settings))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        count = write_label_jsonl(rows, f)
+    print(f"wrote {count} label(s) to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_build_dataset(args, settings: Settings) -> int:
+    """Import -> map -> de-identify, de-duplicate, split -> generated NLU YAML; no training."""
+    from triage.retraining import prepare_dataset
+    from triage.taxonomy import load_taxonomy
+
+    topics = load_taxonomy(settings.taxonomy_path).faq_topics
+    export = Path(args.export)
+    heldout = Path(args.heldout_out or REPO_ROOT / "var" / "retraining" /
+                   f"{export.stem}-heldout.yml")
+    prepared = prepare_dataset(
+        export, heldout, nlu_dir=Path(args.nlu_dir), data_dir=Path(args.nlu_dir).parent,
+        text_column=args.text_column, label_column=args.label_column, fmt=args.format,
+        label_map=args.label_map, faq_topics=topics, skip_unknown=args.skip_unknown,
+        heldout_fraction=args.heldout_fraction, seed=args.seed,
+        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    s = prepared.dataset.summary
+    for category, (train, held) in s.per_class.items():
+        print(f"{category}\ttrain {train}\theld-out {held}")
+    for c in s.conflicts:
+        print(f"conflict {c.text_hash}: {', '.join(c.labels)} ({c.count} rows)", file=sys.stderr)
+    print(f"training data: {prepared.training_file}\nheld-out: {prepared.heldout_file}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m triage", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +215,25 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of stdin")
     users.set_defaults(func=cmd_users)
+    export_labels = sub.add_parser("export-labels",
+                                   help="write the moderators' labels as JSON Lines")
+    export_labels.add_argument("--out", required=True, help="output file (.jsonl)")
+    export_labels.set_defaults(func=cmd_export_labels)
+    build = sub.add_parser("build-dataset", help="turn a labeled export into generated NLU "
+                           "YAML and a held-out file (no training)")
+    build.add_argument("--export", required=True, help="labeled export (.csv or .jsonl)")
+    build.add_argument("--format", choices=("csv", "jsonl"), help="default: from the suffix")
+    build.add_argument("--text-column", default="text")
+    build.add_argument("--label-column", default="label")
+    build.add_argument("--label-map", help="YAML: team tag -> category")
+    build.add_argument("--skip-unknown", action="store_true",
+                       help="drop rows with unknown labels instead of stopping")
+    build.add_argument("--heldout-out", help="held-out YAML, outside data/ "
+                       "(default: var/retraining/<export>-heldout.yml)")
+    build.add_argument("--heldout-fraction", type=float, default=0.2)
+    build.add_argument("--seed", type=int, default=42)
+    build.add_argument("--nlu-dir", default=str(REPO_ROOT / "data" / "nlu"))
+    build.set_defaults(func=cmd_build_dataset)
     return parser
 
 
