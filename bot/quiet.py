@@ -7,10 +7,13 @@ it prints DEBUG to stdout, which would also corrupt the batch CLI's JSON Lines.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 
 def quiet_rasa(level: int = logging.WARNING) -> None:
+    # Rasa's telemetry (and its Sentry crash reports) would send data off the machine.
+    os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     from rasa.utils.log_utils import configure_structlog
 
     # basicConfig first so Rasa's own basicConfig (to stdout) becomes a no-op.

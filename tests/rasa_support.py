@@ -27,6 +27,7 @@ def train_small_model() -> Path:
          "--config", str(SMALL_CONFIG), "--out", str(TEST_MODEL_DIR),
          "--fixed-model-name", "small"],
         cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     return TEST_MODEL_DIR / "small.tar.gz"
 
@@ -79,6 +80,7 @@ def service_env(database_url: str, extra: Optional[Dict[str, str]] = None) -> Di
         "TRIAGE_DATABASE_URL": database_url,
         "PYTHONUNBUFFERED": "1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
     })
     env.update(extra or {})
     return env

@@ -188,6 +188,42 @@ def cmd_build_dataset(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_retrain(args, settings: Settings) -> int:
+    """Train a candidate on data/ plus the export, gate it against the current model."""
+    from triage.retraining.retrain import load_trainer, retrain
+    from triage.taxonomy import load_taxonomy
+
+    trainer_kwargs = {"config": Path(args.config)} if args.config else {}
+    result = retrain(
+        Path(args.export), trainer=load_trainer(args.trainer, **trainer_kwargs),
+        data_dir=Path(args.data_dir), models_dir=Path(args.models_dir),
+        work_dir=Path(args.work_dir), base_heldout=Path(args.heldout),
+        tolerance=args.tolerance, progress=lambda msg: print(msg, file=sys.stderr, flush=True),
+        text_column=args.text_column, label_column=args.label_column, fmt=args.format,
+        label_map=args.label_map, faq_topics=load_taxonomy(settings.taxonomy_path).faq_topics,
+        skip_unknown=args.skip_unknown, heldout_fraction=args.heldout_fraction, seed=args.seed,
+    )
+    print(result.decision.describe())
+    print(f"report: {result.report}")
+    if result.promoted:
+        print(f"PROMOTED {result.promoted_model}: restart the service (make run) to load it")
+        return 0
+    print("REFUSED: the current model stays in service")
+    return 3
+
+
+def _dataset_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--export", required=True, help="labeled export (.csv or .jsonl)")
+    p.add_argument("--format", choices=("csv", "jsonl"), help="default: from the suffix")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--label-column", default="label")
+    p.add_argument("--label-map", help="YAML: team tag -> category")
+    p.add_argument("--skip-unknown", action="store_true",
+                   help="drop rows with unknown labels instead of stopping")
+    p.add_argument("--heldout-fraction", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=42)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m triage", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -221,19 +257,23 @@ def build_parser() -> argparse.ArgumentParser:
     export_labels.set_defaults(func=cmd_export_labels)
     build = sub.add_parser("build-dataset", help="turn a labeled export into generated NLU "
                            "YAML and a held-out file (no training)")
-    build.add_argument("--export", required=True, help="labeled export (.csv or .jsonl)")
-    build.add_argument("--format", choices=("csv", "jsonl"), help="default: from the suffix")
-    build.add_argument("--text-column", default="text")
-    build.add_argument("--label-column", default="label")
-    build.add_argument("--label-map", help="YAML: team tag -> category")
-    build.add_argument("--skip-unknown", action="store_true",
-                       help="drop rows with unknown labels instead of stopping")
+    _dataset_arguments(build)
     build.add_argument("--heldout-out", help="held-out YAML, outside data/ "
                        "(default: var/retraining/<export>-heldout.yml)")
-    build.add_argument("--heldout-fraction", type=float, default=0.2)
-    build.add_argument("--seed", type=int, default=42)
     build.add_argument("--nlu-dir", default=str(REPO_ROOT / "data" / "nlu"))
     build.set_defaults(func=cmd_build_dataset)
+    again = sub.add_parser("retrain", help="train a candidate with an export, gate it against "
+                           "the current model, promote it or refuse with the failing figures")
+    _dataset_arguments(again)
+    again.add_argument("--tolerance", type=float, default=0.02,
+                       help="allowed macro-F1 drop (default 0.02)")
+    again.add_argument("--data-dir", default=str(REPO_ROOT / "data"))
+    again.add_argument("--models-dir", default=str(REPO_ROOT / "models"))
+    again.add_argument("--work-dir", default=str(REPO_ROOT / "var" / "retraining"))
+    again.add_argument("--heldout", default=str(REPO_ROOT / "tests" / "nlu" / "heldout.yml"))
+    again.add_argument("--config", help="Rasa config (default: config.yml)")
+    again.add_argument("--trainer", default="bot.retrain:RasaTrainer")
+    again.set_defaults(func=cmd_retrain)
     return parser
 
 
