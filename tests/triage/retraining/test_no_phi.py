@@ -81,9 +81,8 @@ def test_no_phi_in_any_written_file(tmp_path):
     json.loads(manifest_file.read_text(encoding="utf-8"))
 
 
-# Known gaps of the PHI detector (triage.phi, not this package): strict xfails, so they
-# flip to failures, and get noticed, once the detector catches these.
-@pytest.mark.xfail(strict=True, reason="a full name with no context word is not detected")
+# Former gaps of the PHI detector (names with no context word, dates without a year),
+# kept as regression tests for what retraining writes.
 @pytest.mark.parametrize("text, name", [
     ("Rosalind Quarterman free followers click here", "Quarterman"),
     ("Call Emeka Adeyemi at (555) 210-4478, he needs a cardiology appt", "Adeyemi"),
@@ -93,6 +92,5 @@ def test_gap_name_without_context(text, name):
     assert name not in deidentify(text)
 
 
-@pytest.mark.xfail(strict=True, reason="a month/day date without a year is not detected")
 def test_gap_date_of_service_without_year():
     assert "11/02" not in deidentify("had a CT on 11/02 and still no results")

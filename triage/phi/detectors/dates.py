@@ -1,7 +1,10 @@
-"""Full calendar dates; a date right after a birth cue (DOB, date of birth, born) is a DOB.
+"""Calendar dates; a date right after a birth cue (DOB, date of birth, born) is a DOB.
 
-A date needs a day: numeric dates need a year, named months need a day number. Bare
-years ("in 2020") and times ("at 3pm") are not PHI on their own.
+A date needs a day: named months need a day number ("Mar 5", "the 5th of March"), numeric
+dates need a month and a day ("11/02", "3/14/2024"). Bare years ("in 2020") and times
+("at 3pm") are not PHI on their own. A numeric month/day without a year is also how
+fractions, ratings and ranges are written, so `_not_a_date` weeds out "1/2 tablet",
+"2/3 of", "10/10 would recommend", "pain 7/10", "24/7" and un-padded ranges ("ages 5-12").
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ _DAY_MONTH = re.compile(
     r"\b" + _DAY + r"[ \t]{1,3}(?:of[ \t]{1,3})?" + _MONTH + r"(?:,?[ \t]{1,3}" + _YEAR4 + r"\b)?",
     re.IGNORECASE,
 )
+# Month and day only ("seen 3/14", "appt 12-05"); `_not_a_date` filters fractions and ratings.
+_NUMERIC_MD = re.compile(
+    r"(?<![\w/.,:$#-])(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?![\w/%]|[.,:-]\d)"
+)
 # Month and year only ("born in March 1950") counts solely after a birth cue.
 _MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?[ \t]{1,3}" + _YEAR4 + r"\b", re.IGNORECASE)
 
@@ -48,6 +55,62 @@ _BIRTH_CUE = re.compile(
     r"(?:\W{0,4}(?:is|was|on|in|of|=)\b)?(?:\W{0,4}(?:is|was|on|in|of)\b)?\W{0,4}$",
     re.IGNORECASE,
 )
+
+
+# A word right before the number that makes it a date whatever its shape ("on 10/10").
+_DATE_CUE = re.compile(
+    r"\b(?:on|seen|since|from|until|till?|by|before|after|dated?|due|appt|appointment|visit"
+    r"|visited|scheduled|admitted|discharged|surgery|procedure|done|taken|drawn)\W{0,3}$",
+    re.IGNORECASE,
+)
+# A quantity word or unit right after: "1/2 tablet", "3/4 cup", "2/3 of the staff".
+_UNIT_AFTER = re.compile(
+    r"\W{0,2}(?:of|an?|tabs?|tablets?|pills?|caps?|capsules?|cups?|tsp|tbsp|teaspoons?"
+    r"|tablespoons?|spoons?|doses?|mg|mcg|ml|cc|oz|ounces?|lbs?|pounds?|kg|g|inch(?:es)?|in"
+    r"|cm|mm|miles?|mi|km|hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?|mins?"
+    r"|minutes?|secs?|seconds?|times?|x|scoops?|slices?|pieces?|servings?|portions?|strength"
+    r"|dropper|drops?|bottles?|glass(?:es)?|cans?|shots?|puffs?|units?|people|percent|ratio"
+    r"|split|chance|odds|vision|shifts?|care|support|service|access|coverage|availability"
+    r"|way|price|off)\b",
+    re.IGNORECASE,
+)
+# A quantity word right before: "about 1/2", "took 1/2", "1 1/2".
+_QUANTITY_BEFORE = re.compile(
+    r"(?:\b(?:about|around|approx(?:imately)?|nearly|almost|roughly|only|over|under|than"
+    r"|take|takes|took|taking|half|and|ages?|aged|between|grades?|sizes?|open|opens|hours)"
+    r"|\d)[ \t]{1,3}$",
+    re.IGNORECASE,
+)
+# Ratings and scales: "rated 5/5", "pain 7/10", "10/10 would recommend", "5/5 stars".
+_RATING_BEFORE = re.compile(
+    r"\b(?:rated?|rating|rates|score[sd]?|give|gave|giving|pain|level|scale|solid|easy|an?)"
+    r"\W{0,3}(?:it|them|you|him|her|us|is|was|at|of|a|an|\W){0,3}\W{0,3}$",
+    re.IGNORECASE,
+)
+_RATING_AFTER = re.compile(
+    r"\W{0,3}(?:$|stars?|would|recommend|overall|rating|experience|service|care|staff"
+    r"|[!]|for\b)",
+    re.IGNORECASE,
+)
+
+
+def _not_a_date(text: str, match: re.Match[str]) -> bool:
+    """True when a numeric month/day without a year reads as a fraction, rating or range."""
+    m_raw, d_raw = match.group("m"), match.group("d")
+    month, day = int(m_raw), int(d_raw)
+    before = text[max(0, match.start() - 40) : match.start()]
+    after = text[match.end() : match.end() + 40]
+    if _DATE_CUE.search(before):
+        return False
+    if match.group("sep") == "-" and not (
+        len(m_raw) == len(d_raw) == 2 and "0" in (m_raw[0], d_raw[0])
+    ):
+        return True  # "3-4 days", "10-12": only zero-padded mm-dd ("12-05") reads as a date
+    if (month, day) == (24, 7) or _UNIT_AFTER.match(after) or _QUANTITY_BEFORE.search(before):
+        return True
+    if day in (5, 10) and month <= day:
+        return bool(_RATING_BEFORE.search(before) or _RATING_AFTER.match(after))
+    return False
 
 
 def _valid(year: int | None, month: int, day: int) -> bool:
@@ -71,6 +134,7 @@ class DateDetector(PatternDetector):
         Pattern("month_day", _MONTH_DAY, PhiType.DATE, 0.7),
         Pattern("day_month", _DAY_MONTH, PhiType.DATE, 0.7),
         Pattern("month_year", _MONTH_YEAR, PhiType.DOB, 0.6),
+        Pattern("numeric_md", _NUMERIC_MD, PhiType.DATE, 0.5),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
@@ -85,6 +149,10 @@ class DateDetector(PatternDetector):
                 return False
             return _valid(year, _MONTHS[mon[:3].lower()], int(groups["d"]))
         month, day = int(groups["m"]), int(groups["d"])
+        if pattern.name == "numeric_md":
+            return (_valid(None, month, day) or _valid(None, day, month)) and not _not_a_date(
+                text, match
+            )
         if groups["sep"] == "." and len(groups["y"]) == 2:
             return False  # "version 1.2.30"
         if pattern.name == "iso":

@@ -1,9 +1,11 @@
-"""Person names, found only next to a cue that says a person is being named.
+"""Person names: next to a cue that says a person is being named, or shaped like a name.
 
 Cues: relation words ("my son Jake", "my mom jane smith"), "it's for Maria", "for Maria
 Lopez", "patient: X", "my name is X", "I'm X" / "this is X" (capitalised, not a common
 word), Mr./Mrs./Ms. X, and signatures at the end ("- Sarah", "Thanks, Mike R."). Names
-after staff titles (Dr., nurse, NP, PA) belong to staff and are not reported.
+after staff titles (Dr., nurse, NP, PA) belong to staff and are not reported. Names with
+no cue ("Call Emeka Adeyemi at ...") come from `_name_runs`, which also reports a single
+word right before an MRN, DOB or phone number and lower-case listed full names.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, word_list
+from triage.phi.detectors._name_runs import name_runs
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -120,6 +123,8 @@ class NameDetector(Detector):
                     if joined is None:
                         break
                     pos = joined.end()
+        for start, end, score in name_runs(text):
+            spans[(start, end)] = max(spans.get((start, end), 0.0), score)
         return [Finding(PhiType.NAME, s, e, score, self.name) for (s, e), score in spans.items()]
 
     def _read_name(self, text: str, pos: int, cue: _Cue) -> tuple[int, int] | None:

@@ -1,0 +1,220 @@
+"""Names with no cue word: runs of capitalised name-like words, scanned token by token.
+
+"Call Emeka Adeyemi at ...", "Rosalind Quarterman free followers" and "Please help Maria
+Lopez" name a person although no relation word or "my name is" comes first. This scan
+reports, anywhere in the text:
+
+* two to four consecutive capitalised words that are not common words ("Thank You",
+  "Happy Birthday", "Great Job Team", months, weekdays, states; ``common_words.txt`` and
+  ``not_names.txt``). A run that holds an institution word ("Riverside Community Hospital",
+  ``org_words.txt``) is refused whole, and so is a run right after a staff title or role
+  ("Dr Sam Patel", "nurse Kelly Smith"). A common word that is also a listed name
+  ("Will", "Grace", "Virginia") may take part only next to a word that is not common;
+* one capitalised word right before a strong identifier ("Emeka, MRN ...", "Maria DOB
+  3/4/1950", "Maria at (555) 201-3344");
+* a lower-case listed first name followed by a listed surname ("call maria lopez").
+
+Tokens are read with one bounded regex and grouped in a single left-to-right pass, so
+the cost stays linear in the text length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from triage.phi.detectors._lexicon import RELATIONS, STAFF_TITLES, word_list
+
+__all__ = ["name_runs"]
+
+_TOKEN = re.compile(r"[^\W\d_]{1,40}(?:['\u2019-][^\W\d_]{1,40}){0,2}")
+_GAP = re.compile(r"[ \t]{1,3}")
+_WORDY = re.compile(
+    r"(?:ing|ed|ly|ful|ous|ive|able|ible|less|ness|ment|tion|sion|ish|ity|ance|ence|ism|ist"
+    r"|ology|ies|ward|wise|ical)$"
+)
+_CONTRACTION = re.compile(r"['\u2019](?:t|re|ve|ll|d|m)$", re.IGNORECASE)
+# A strong identifier right after a single word: "Emeka, MRN", "Maria DOB", "Maria at 555...".
+_ID_AFTER = re.compile(
+    r"[ \t]{0,3}[,:;(-]?[ \t]{0,3}(?:(?:mrn|dob|d\.o\.b|date[ \t]{1,3}of[ \t]{1,3}birth"
+    r"|birth[ \t]?date|ssn|social[ \t]{1,3}security|member[ \t]{1,3}(?:id|#|number)"
+    r"|patient[ \t]{1,3}(?:id|#|number)|acct|account[ \t]{1,3}(?:#|no|number)"
+    r"|medical[ \t]{1,3}record)\b"
+    r"|(?:at[ \t]{1,3}|on[ \t]{1,3})?\(?\d{3}\)?[ .-]{0,2}\d{3}[ .-]\d{4})",
+    re.IGNORECASE,
+)
+# Roles whose holder is staff; a name right after one is not a patient's.
+_ROLES = frozenset(
+    """practitioner technician tech chaplain coordinator manager director supervisor
+    receptionist ceo president representative rep officer volunteer doula anesthesiologist
+    cardiologist oncologist radiologist surgeon nurse dr doctor""".split()
+)
+_MAX_UNKNOWN_RUN = 4  # a longer capitalised run with no known name is a Title Case line
+
+# Token classes.
+_STRONG, _WEAK, _ORG, _STAFF, _OTHER = "strong", "weak", "org", "staff", "other"
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int
+    end: int
+    cap: bool  # starts with a capital letter
+    kind: str  # class of a capitalised token, see above
+    known: bool  # a listed first name or surname
+    first: bool  # a listed first name (lower case or not)
+    surname: bool
+    common: bool
+    stop: bool  # a function word or relation ("will", "son"), never a lower-case surname
+    gap_after: bool  # only spaces/tabs separate it from the next token
+    possessive: bool
+
+
+def name_runs(text: str) -> Iterator[tuple[int, int, float]]:
+    """Spans ``(start, end, score)`` of names found without a cue word."""
+    toks = list(_tokens(text))
+    yield from _capitalised(text, toks)
+    yield from _lower_case(text, toks)
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("\u2019", "").replace("'", "")
+
+
+def _tokens(text: str) -> Iterator[_Tok]:
+    first, surnames = word_list("first_names"), word_list("surnames")
+    stops = word_list("not_names") | RELATIONS
+    common = word_list("common_words") | stops
+    orgs = word_list("org_words")
+    for m in _TOKEN.finditer(text):
+        start, end, word = m.start(), m.end(), m.group(0)
+        possessive = len(word) > 2 and word[-2] in "'\u2019" and word[-1] in "sS"
+        if possessive:
+            word, end = word[:-2], end - 2
+        key = _key(word)
+        parts = [p for p in re.split(r"[-'\u2019]", word.lower()) if p]
+        is_first = key in first
+        is_sur = key in surnames or (len(parts) > 1 and all(p in surnames for p in parts))
+        known = is_first or is_sur
+        is_common = key in common or any(p in common and p not in first for p in parts[1:])
+        cap = word[0].isupper()
+        kind = _OTHER
+        if key in STAFF_TITLES or key in _ROLES:
+            kind = _STAFF
+        elif cap and (key in orgs or any(p in orgs for p in parts)):
+            kind = _ORG
+        elif cap and _name_shaped(word, known):
+            if not is_common:
+                kind = _STRONG
+            elif known:
+                kind = _WEAK
+        gap = _GAP.match(text, m.end())
+        gap_after = not possessive and gap is not None and _TOKEN.match(text, gap.end()) is not None
+        yield _Tok(start, end, cap, kind, known, is_first, is_sur, is_common, key in stops,
+                   gap_after, possessive)
+
+
+def _name_shaped(word: str, known: bool) -> bool:
+    if len(word) < 2 or _CONTRACTION.search(word):
+        return False
+    if word.isupper():
+        return known  # "MARIA LOPEZ" yes, acronyms such as "ER", "MRN", "ICU" no
+    return known or not _WORDY.search(word.lower())
+
+
+def _staff_before(text: str, toks: list[_Tok], i: int) -> bool:
+    """True when the token right before ``toks[i]`` is a staff title or role."""
+    if i == 0:
+        return False
+    prev = toks[i - 1]
+    between = text[prev.end : toks[i].start]
+    return prev.kind == _STAFF and len(between) <= 3 and not between.strip(" \t.")
+
+
+def _capitalised(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, float]]:
+    i = 0
+    while i < len(toks):
+        if not toks[i].cap:
+            i += 1
+            continue
+        j = i  # the maximal run toks[i..j] of capitalised words joined by plain spaces
+        while j + 1 < len(toks) and toks[j].gap_after and toks[j + 1].cap:
+            j += 1
+        run = toks[i : j + 1]
+        if not any(t.kind == _ORG for t in run):
+            yield from _segments(text, toks, i, j)
+        i = j + 1
+
+
+def _segments(text: str, toks: list[_Tok], i: int, j: int) -> Iterator[tuple[int, int, float]]:
+    run_len = j - i + 1
+    k = i
+    while k <= j:
+        if toks[k].kind not in (_STRONG, _WEAK):
+            k += 1
+            continue
+        e = k
+        while e + 1 <= j and toks[e + 1].kind in (_STRONG, _WEAK):
+            e += 1
+        seg = toks[k : e + 1]
+        span = _accept_segment(text, toks, k, e, seg, run_len)
+        if span is not None:
+            yield span
+        k = e + 1
+
+
+def _accept_segment(
+    text: str, toks: list[_Tok], k: int, e: int, seg: list[_Tok], run_len: int
+) -> tuple[int, int, float] | None:
+    if _staff_before(text, toks, k):
+        return None
+    # "Maria lopez": a lower-case listed surname may close a name that starts with a first name.
+    while (
+        seg[0].first and len(seg) < 3 and e + 1 < len(toks) and toks[e].gap_after
+        and not toks[e + 1].cap and toks[e + 1].surname and not toks[e + 1].stop
+    ):
+        e += 1
+        seg = [*seg, toks[e]]
+    start, end = seg[0].start, seg[-1].end
+    if len(seg) == 1:
+        tok = seg[0]
+        if _ID_AFTER.match(text, end):
+            return start, end, 0.7
+        return None
+    strong = [t for t in seg if t.kind == _STRONG]
+    if not strong or len(seg) > 4:
+        return None
+    if any(t.known for t in seg):
+        return start, end, 0.7
+    if run_len > _MAX_UNKNOWN_RUN:
+        return None
+    return start, end, 0.55
+
+
+def _lower_case(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, float]]:
+    """Listed first name, optional second first name, listed surname(s): "jose luis garcia"."""
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok.cap or not tok.first or tok.common or _staff_before(text, toks, i):
+            i += 1
+            continue
+        if _ID_AFTER.match(text, tok.end):
+            yield tok.start, tok.end, 0.6  # "maria dob 3/4/1950"
+            i += 1
+            continue
+        k = i  # toks[i..k] is the name read so far
+        if _lower_next(toks, k) and toks[k + 1].first and not toks[k + 1].common:
+            if _lower_next(toks, k + 1) and toks[k + 2].surname and not toks[k + 2].stop:
+                k += 1  # a second given name, only when a surname follows it
+        while k - i < 2 and _lower_next(toks, k) and toks[k + 1].surname and not toks[k + 1].stop:
+            k += 1
+        if k > i:
+            yield tok.start, toks[k].end, 0.6
+        i = k + 1
+
+
+def _lower_next(toks: list[_Tok], k: int) -> bool:
+    """True when a lower-case token follows ``toks[k]`` after plain spaces."""
+    return toks[k].gap_after and k + 1 < len(toks) and not toks[k + 1].cap
