@@ -18,6 +18,7 @@ from triage.parse import Parse
 from triage.policy import Action, Decision, Reason, ThreadState, decide
 from triage.queue import (
     Escalation,
+    NewDelivery,
     NewInbound,
     QueueRepository,
     Stored,
@@ -174,6 +175,39 @@ class TriageService:
                  inbound_id, decision.category, decision.action.value, decision.reason.value,
                  reference or "-")
         return Outcome(decision, reference, replies)
+
+    # -- deliveries to a platform ---------------------------------------------------
+    def record_sent(self, inbound_id: int, operation: str, target_id: str,
+                    template_id: Optional[str], platform_id: Optional[str]) -> None:
+        msg = self.repository.get_inbound(inbound_id)
+        self.repository.record_delivery(NewDelivery(
+            inbound_id, operation, target_id, "sent", msg.case_id, template_id,
+            platform_id=platform_id))
+
+    def record_undelivered(self, inbound_id: int, operation: str, target_id: str, reason: str,
+                           template_id: Optional[str] = None, status: str = "failed") -> str:
+        """A delivery that failed or was skipped never vanishes: it lands on a case.
+
+        The message's case if it has one, else a new normal-priority case, so a person
+        answers by hand. Returns the case reference. `reason` names the failure
+        (e.g. "graph 400 code=10"); it never holds message text.
+        """
+        msg = self.repository.get_inbound(inbound_id)
+        if msg.case_id is None:
+            ref = self.repository.escalate(
+                Escalation(inbound_id, msg.category or "other", Priority.NORMAL.value,
+                           Priority.NORMAL.rank, "delivery_failed",
+                           self.taxonomy["negative_review"].sla_hours, None, template_id),
+                Action.ESCALATE.value,
+            ).reference
+            case = self.repository.get_case(ref)
+        else:
+            case = self.repository.get_case_by_id(msg.case_id)
+        self.repository.record_delivery(NewDelivery(
+            inbound_id, operation, target_id, status, case.id, template_id, reason=reason))
+        log.warning("delivery.%s inbound_id=%s operation=%s case=%s reason=%s",
+                    status, inbound_id, operation, case.reference, reason)
+        return case.reference
 
 
 _shared: Optional[TriageService] = None

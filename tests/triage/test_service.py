@@ -118,3 +118,33 @@ def test_concurrent_messages_on_a_new_thread_open_one_case(service):
     assert not errors
     assert len(set(refs)) == 1
     assert len(service.repository.list_open_cases()) == 1
+
+
+def test_a_failed_delivery_opens_a_case_when_there_is_none(service):
+    received, outcome = _receive_and_handle(
+        service, "where do I park?", Parse("general_question", 0.9, (), "parking"), key="d1")
+    assert outcome.case_reference is None
+    ref = service.record_undelivered(received.stored.id, "send_message", "user-1",
+                                     "graph 400 code=10", "faq_parking.private")
+    case = service.repository.get_case(ref)
+    assert (case.reason, case.priority) == ("delivery_failed", "normal")
+    (delivery,) = service.repository.list_deliveries(case_id=case.id)
+    assert (delivery.status, delivery.reason) == ("failed", "graph 400 code=10")
+
+
+def test_a_failed_delivery_joins_the_existing_case(service):
+    received, outcome = _receive_and_handle(
+        service, "my son has a rash what cream", Parse("clinical_request", 0.9), key="d2")
+    ref = service.record_undelivered(received.stored.id, "private_reply", "c-1", "window closed",
+                                     status="skipped")
+    assert ref == outcome.case_reference
+
+
+def test_one_private_reply_per_comment(service):
+    from triage.errors import Conflict
+
+    received, _ = _receive_and_handle(service, "is the er open", Parse("general_question", 0.9), key="d3")
+    service.record_sent(received.stored.id, "private_reply", "comment-9", "secure_portal.private", "m1")
+    assert service.repository.private_reply_sent("comment-9")
+    with pytest.raises(Conflict):
+        service.record_sent(received.stored.id, "private_reply", "comment-9", "secure_portal.private", "m2")

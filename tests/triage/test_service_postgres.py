@@ -47,3 +47,6 @@ test_duplicate_delivery_is_stored_once_and_answered_once = (
     shared.test_duplicate_delivery_is_stored_once_and_answered_once)
 test_concurrent_messages_on_a_new_thread_open_one_case = (
     shared.test_concurrent_messages_on_a_new_thread_open_one_case)
+test_a_failed_delivery_opens_a_case_when_there_is_none = (
+    shared.test_a_failed_delivery_opens_a_case_when_there_is_none)
+test_one_private_reply_per_comment = shared.test_one_private_reply_per_comment

@@ -5,6 +5,7 @@ reply, relabel, resolve, release... through the same `QueueRepository`, with eve
 checked (`triage.queue.status`) and written with an append-only audit row.
 """
 
+from triage.queue.deliveries import DeliveryView, NewDelivery
 from triage.queue.db import create_schema, downgrade_schema, head_revision, make_engine
 from triage.queue.models import (
     Actor,
@@ -27,6 +28,8 @@ from triage.queue.repository import QueueRepository
 from triage.queue.status import OPEN_STATUSES, TRANSITIONS, Role, Status, Transition
 
 __all__ = [
+    "DeliveryView",
+    "NewDelivery",
     "Actor",
     "AuditEvent",
     "CaseFilter",

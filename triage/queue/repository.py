@@ -29,6 +29,7 @@ from triage.queue.models import (
     Stored,
     utcnow,
 )
+from triage.queue.deliveries import DeliveriesMixin
 from triage.queue.stats import StatsMixin
 from triage.queue.status import Status, Transition, check_transition
 from triage.queue.tables import OPEN_STATUSES, audit_events, cases, inbound_messages
@@ -48,7 +49,7 @@ def new_reference() -> str:
     return "IT-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
 
 
-class QueueRepository(WorkflowMixin, CaseworkMixin, UsersMixin, StatsMixin):
+class QueueRepository(WorkflowMixin, CaseworkMixin, UsersMixin, StatsMixin, DeliveriesMixin):
     """The queue's data access: `QueueRepository(engine)` (optionally `clock=`)."""
 
     # -- inbound -------------------------------------------------------------

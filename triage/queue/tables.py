@@ -184,3 +184,34 @@ case_replies = sa.Table(
                        name="ck_replies_four_eyes"),
 )
 sa.Index("ix_case_replies_case", case_replies.c.case_id, case_replies.c.id)
+
+# Every operation sent to a platform on the bot's behalf (a DM, a public or private reply,
+# hiding a comment): the delivery log, and the record that keeps Meta's one-private-reply-
+# per-comment rule. A failed or skipped delivery keeps its reason; its case says so.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("inbound_id", sa.Integer, sa.ForeignKey("inbound_messages.id",
+                                                      name="fk_deliveries_inbound")),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", name="fk_deliveries_case")),
+    sa.Column("operation", sa.String(24), nullable=False),
+    # The comment, conversation or user the operation targets.
+    sa.Column("target_id", sa.String(200), nullable=False),
+    sa.Column("template_id", sa.String(64)),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("reason", sa.String(200)),
+    sa.Column("platform_id", sa.String(200)),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint("status IN ('sent', 'failed', 'skipped')", name="ck_deliveries_status"),
+)
+sa.Index("ix_deliveries_inbound", deliveries.c.inbound_id)
+# One private reply per comment, enforced by the database.
+sa.Index(
+    "uq_deliveries_private_reply",
+    deliveries.c.target_id,
+    unique=True,
+    sqlite_where=sa.and_(deliveries.c.operation == "private_reply", deliveries.c.status == "sent"),
+    postgresql_where=sa.and_(deliveries.c.operation == "private_reply",
+                             deliveries.c.status == "sent"),
+)
