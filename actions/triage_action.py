@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from triage.errors import TriageError
 from triage.parse import parse_from_nlu
+from triage.policy import Reason
 from triage.service import Inbound, Outcome, shared_service
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,24 @@ def _latest_user_event(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
-def _triage(tracker: Tracker) -> Optional[Outcome]:
+def meta_delivery(outcome: Outcome, metadata: Dict[str, Any], hide_phi: bool) -> Optional[dict]:
+    """What the Meta channel must do for this decision; None when there is nothing to do."""
+    decision = outcome.decision
+    reply = outcome.replies[0] if outcome.replies else None
+    public = metadata.get("surface") == "public_comment"
+    hide = decision.hide or (public and hide_phi and decision.reason in (Reason.PHI, Reason.CLINICAL))
+    if reply is None and not hide:
+        return None
+    return {
+        "inbound_id": metadata["inbound_id"], "platform": metadata["platform"],
+        "surface": metadata["surface"], "reply_surface": reply.surface if reply else None,
+        "text": reply.text if reply else None, "template_id": reply.template_id if reply else None,
+        "hide": hide, "sender_id": metadata.get("sender_id"),
+        "comment_id": metadata.get("comment_id"), "timestamp_ms": metadata.get("timestamp_ms"),
+    }
+
+
+def _triage(tracker: Tracker):
     service = shared_service()
     event = _latest_user_event(tracker)
     metadata = event.get("metadata") or {}
@@ -47,9 +65,12 @@ def _triage(tracker: Tracker) -> Optional[Outcome]:
             )
         )
         if received.stored.duplicate:
-            return None
+            return None, False, None
         inbound_id, text = received.stored.id, received.deidentified_text
-    return service.handle(int(inbound_id), text, parse_from_nlu(tracker.latest_message))
+    outcome = service.handle(int(inbound_id), text, parse_from_nlu(tracker.latest_message))
+    if metadata.get("platform"):
+        return outcome, True, meta_delivery(outcome, metadata, service.settings.hide_phi_comments)
+    return outcome, False, None
 
 
 class ActionTriage(Action):
@@ -61,13 +82,18 @@ class ActionTriage(Action):
     ) -> List[Dict[Text, Any]]:
         loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(None, _triage, tracker)
+            outcome, from_meta, delivery = await loop.run_in_executor(None, _triage, tracker)
         except TriageError as exc:
             # Nothing is sent: an unapproved fallback text would break the rules.
             # The inbound row stays `received` for replay.
             log.error("action_triage.failed error=%s", type(exc).__name__)
             return []
         if outcome is None:
+            return []
+        if from_meta:
+            # The Meta channel decides DM, public or private reply, and hiding.
+            if delivery is not None:
+                dispatcher.utter_message(json_message={"triage_delivery": delivery})
             return []
         for reply in outcome.replies:
             dispatcher.utter_message(text=reply.text)

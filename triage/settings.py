@@ -27,7 +27,10 @@ class Settings:
     model_path: Path = REPO_ROOT / "models"
     # Shared secret between the Rasa server and the action server.
     action_secret: Optional[str] = None
-    max_message_chars: int = 5000
+    # Above Meta's own limits (8,000 characters for a comment), so no real message is refused.
+    max_message_chars: int = 10000
+    # Hide a public comment that holds PHI or a clinical request (the playbook).
+    hide_phi_comments: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -49,6 +52,7 @@ class Settings:
             model_path=Path(environ.get("TRIAGE_MODEL", defaults.model_path)),
             action_secret=environ.get("TRIAGE_ACTION_SECRET") or None,
             max_message_chars=max_chars,
+            hide_phi_comments=environ.get("TRIAGE_HIDE_PHI_COMMENTS", "1") != "0",
         )
 
     def template_variables(self) -> dict:

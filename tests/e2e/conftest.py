@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import secrets
 import subprocess
 
@@ -15,10 +16,10 @@ def small_model():
     return train_small_model()
 
 
-@pytest.fixture(scope="module")
-def stack(small_model, tmp_path_factory):
-    """The action server and the Rasa server, as `scripts/run` starts them, on free ports."""
-    tmp = tmp_path_factory.mktemp("stack")
+@contextlib.contextmanager
+def running_stack(model, tmp, extra_env=None):
+    """The action server, the portal and the Rasa server, as `scripts/run` starts them,
+    on free ports. Yields a dict of URLs and secrets; `restart_rasa()` restarts Rasa."""
     db_url = f"sqlite:///{tmp / 'queue.db'}"
     action_port, rasa_port, portal_port = free_port(), free_port(), free_port()
     secret, rasa_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
@@ -31,36 +32,50 @@ def stack(small_model, tmp_path_factory):
         "TRIAGE_PORTAL_SECURE_COOKIES": "0",
         "TRIAGE_RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "TRIAGE_RASA_TOKEN": rasa_token,
+        **(extra_env or {}),
     })
     subprocess.run([str(VENV_BIN / "python"), "-m", "triage", "users", "create", "--username",
                     "moderator1", "--role", "moderator", "--password-stdin"],
                    input=PORTAL_PASSWORD + "\n", text=True, env=env, cwd=REPO_ROOT, check=True,
                    capture_output=True)
-    actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server",
-                                 "--port", str(action_port)],
-                     env, tmp, f"http://127.0.0.1:{action_port}/health")
-    portal = Server("portal", [str(VENV_BIN / "python"), "-m", "triage", "portal", "--port",
-                               str(portal_port)], env, tmp, f"http://127.0.0.1:{portal_port}/login")
+    rasa_args = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+                 "endpoints.yml", "--credentials", "bot/credentials.yml", "--interface",
+                 "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", rasa_token]
+    health = f"http://127.0.0.1:{rasa_port}/webhooks/rest/"
+    servers = {}
     try:
-        rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(small_model),
-                               "--endpoints", "endpoints.yml", "--credentials", "bot/credentials.yml",
-                               "--interface", "127.0.0.1", "--port", str(rasa_port),
-                               "--enable-api", "--auth-token", rasa_token],
-                      env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
-    except Exception:
-        actions.close()
-        portal.close()
-        raise
-    yield {
-        "url": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
-        "action_url": f"http://127.0.0.1:{action_port}",
-        "secret": secret,
-        "rasa_url": f"http://127.0.0.1:{rasa_port}",
-        "rasa_token": rasa_token,
-        "db_url": db_url,
-        "portal_url": f"http://127.0.0.1:{portal_port}",
-        "servers": (actions, rasa, portal),
-    }
-    rasa.close()
-    actions.close()
-    portal.close()
+        servers["actions"] = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server",
+                                                "--port", str(action_port)],
+                                    env, tmp, f"http://127.0.0.1:{action_port}/health")
+        servers["portal"] = Server("portal", [str(VENV_BIN / "python"), "-m", "triage", "portal",
+                                              "--port", str(portal_port)],
+                                   env, tmp, f"http://127.0.0.1:{portal_port}/login")
+        servers["rasa"] = Server("rasa", rasa_args, env, tmp, health)
+        stack = {
+            "url": f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            "meta_url": f"http://127.0.0.1:{rasa_port}/webhooks/meta/webhook",
+            "action_url": f"http://127.0.0.1:{action_port}",
+            "secret": secret,
+            "rasa_url": f"http://127.0.0.1:{rasa_port}",
+            "rasa_token": rasa_token,
+            "db_url": db_url,
+            "portal_url": f"http://127.0.0.1:{portal_port}",
+            "servers": servers,
+        }
+
+        def restart_rasa():
+            servers["rasa"].close()
+            servers["rasa"] = Server("rasa-restarted", rasa_args, env, tmp, health)
+
+        stack["restart_rasa"] = restart_rasa
+        yield stack
+    finally:
+        for server in servers.values():
+            server.close()
+
+
+@pytest.fixture(scope="module")
+def stack(small_model, tmp_path_factory):
+    with running_stack(small_model, tmp_path_factory.mktemp("stack")) as running:
+        running = dict(running, servers=tuple(running["servers"].values()))
+        yield running

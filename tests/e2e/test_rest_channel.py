@@ -91,7 +91,7 @@ def test_duplicate_delivery_is_answered_once(stack):
     (b'{"sender": "a", "message": ""}', 400, "empty"),
     (b'{"sender": "a", "message": 5}', 400, "string"),
     (b'{"sender": "a", "message": "hi", "metadata": {"surface": "email"}}', 400, "surface"),
-    (b'{"sender": "a", "message": "' + b"x" * 6000 + b'"}', 413, "longer than"),
+    (b'{"sender": "a", "message": "' + b"x" * 12000 + b'"}', 413, "longer than"),
     (b'{"sender": "a", "message": "' + b"x" * 70000 + b'"}', 413, "body larger"),
 ])
 def test_bad_payloads_get_clear_errors(stack, body, status, reason):

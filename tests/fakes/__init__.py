@@ -1,0 +1,1 @@
+"""Fakes of the true external edges (Meta's Graph API), run as real local servers."""
