@@ -120,9 +120,9 @@ def _sign(body: bytes, secret: str) -> str:
 
 
 class _Gen:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, base_ms: int = BASE_MS) -> None:
         self.rng = random.Random(seed)
-        self.clock = BASE_MS
+        self.clock = base_ms
         self.serial = 0
         self.fb_users = [str(6_800_000_000_000_000 + self.rng.randrange(10**14)) for _ in range(30)]
         self.ig_users = [str(5_500_000_000_000_000 + self.rng.randrange(10**14)) for _ in range(30)]
@@ -258,9 +258,12 @@ def _body(payload: dict) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def build_replay(app_secret: str, seed: int = 1) -> list[Delivery]:
-    """200 deliveries: 175 accepted originals, 5 bad signatures, 20 byte-identical re-sends."""
-    gen = _Gen(seed)
+def build_replay(app_secret: str, seed: int = 1, base_ms: int = BASE_MS) -> list[Delivery]:
+    """200 deliveries: 175 accepted originals, 5 bad signatures, 20 byte-identical re-sends.
+
+    `base_ms` is the first event's time; a replay against a live service passes "now"
+    so the 24-hour messaging window is open."""
+    gen = _Gen(seed, base_ms)
     rng = gen.rng
     originals = TOTAL - DUPLICATES
     bad_at = set(rng.sample(range(originals), BAD_SIGNATURES))
