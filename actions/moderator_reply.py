@@ -21,10 +21,22 @@ log = logging.getLogger(__name__)
 SLOT = "moderator_template"
 
 
+def _meta_metadata(tracker: Tracker):
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            return metadata if metadata.get("platform") else None
+    return None
+
+
 def _render(tracker: Tracker):
     service = shared_service()
     template = service.library.by_id(str(tracker.get_slot(SLOT) or ""))
-    channel = tracker.get_latest_input_channel() or "rest"
+    # The queue's channel name ("meta_facebook", "rest") rides in the message metadata;
+    # Rasa's input channel name ("meta") is the fallback.
+    metadata = next((e.get("metadata") or {} for e in reversed(tracker.events)
+                     if e.get("event") == "user"), {})
+    channel = metadata.get("channel") or tracker.get_latest_input_channel() or "rest"
     case = service.repository.open_case_for_thread(channel, tracker.sender_id)
     variables = service.settings.template_variables()
     if "case_ref" in template.variables:
@@ -42,6 +54,18 @@ class ActionModeratorReply(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         rendered = await asyncio.get_running_loop().run_in_executor(None, _render, tracker)
-        dispatcher.utter_message(text=rendered.text)
+        metadata = _meta_metadata(tracker)
+        if metadata is None:
+            dispatcher.utter_message(text=rendered.text)
+        else:
+            # A Meta thread: the channel applies the 24-hour window and the one-private-
+            # reply rule, and logs the outcome on the case.
+            dispatcher.utter_message(json_message={"triage_delivery": {
+                "inbound_id": metadata["inbound_id"], "platform": metadata["platform"],
+                "surface": metadata["surface"], "reply_surface": rendered.surface,
+                "text": rendered.text, "template_id": rendered.template_id, "hide": False,
+                "sender_id": metadata.get("sender_id"), "comment_id": metadata.get("comment_id"),
+                "timestamp_ms": metadata.get("timestamp_ms"),
+            }})
         log.info("moderator_reply.sent template=%s", rendered.template_id)
         return [SlotSet(SLOT, None)]

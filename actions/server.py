@@ -17,6 +17,8 @@ from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
 from sanic.request import Request
 
+from triage.errors import TriageError
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Triage-Action-Secret"
 
@@ -35,7 +37,10 @@ def create_app(secret: Optional[str]) -> Sanic:
         return None
 
     async def no_echo(request: Request, exception: Exception):
-        log.error("action_server.error path=%s error=%s", request.path, type(exception).__name__)
+        # Our own errors name ids and fields, never user text, so their message is safe to log.
+        detail = f" detail={exception}" if isinstance(exception, TriageError) else ""
+        log.error("action_server.error path=%s error=%s%s", request.path,
+                  type(exception).__name__, detail)
         return response.json({"error": "action server error"}, status=500)
 
     app.error_handler.add(Exception, no_echo)

@@ -219,3 +219,31 @@ def test_duplicate_after_a_restart_is_dropped(meta, graph):
     assert post(meta, body).json() == {"received": 0, "duplicates": 1, "ignored": 0}
     time.sleep(1)
     assert graph.calls == []
+
+
+def test_moderator_reply_on_a_comment_thread_goes_out_as_a_private_reply(meta, graph):
+    import re
+
+    from tests.e2e.conftest import PORTAL_PASSWORD
+
+    c = comment("billing sent me to collections for a bill I already paid, nobody calls back")
+    key = c["value"]["comment_id"]
+    post(meta, delivery(changes=[c]))
+    wait_triaged(meta, [key])
+    case_id, _ = deliveries_for(meta, key)
+    ref = meta["repo"].get_case_by_id(case_id).reference
+    graph.reset()
+    portal = requests.Session()
+    portal.post(meta["portal_url"] + "/login", timeout=10,
+                data={"username": "moderator1", "password": PORTAL_PASSWORD})
+    page = portal.get(f"{meta['portal_url']}/cases/{ref}", timeout=10).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    base = f"{meta['portal_url']}/cases/{ref}"
+    portal.post(base + "/claim", data={"csrf": csrf}, timeout=10)
+    sent = portal.post(base + "/reply", timeout=60,
+                       data={"csrf": csrf, "template_id": "complaint_ack.private"})
+    assert "sent" in sent.url
+    (private,) = [call for call in graph.calls if call.path.endswith("/messages")]
+    assert private.json["recipient"] == {"comment_id": key} and ref in private.json["message"]["text"]
+    case_page = portal.get(base, timeout=10).text
+    assert "private reply complaint_ack.private: <strong>delivered</strong>" in case_page

@@ -252,7 +252,7 @@ def create_app(config: PortalConfig) -> Sanic:
             originals=originals, preview=preview, templates=templates,
             simple_actions=ACTIONS_BY_STATUS.get(case.status, ()), categories=CATEGORIES,
             notes=repo.list_notes(case.id), replies=repo.list_replies(case.id),
-            labels=repo.list_labels(case.id),
+            labels=repo.list_labels(case.id), deliveries=repo.list_deliveries(case_id=case.id),
         )
 
     @app.get("/cases/<reference>")
