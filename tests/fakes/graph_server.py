@@ -98,7 +98,7 @@ class FakeGraph:
         # Bind port 0 here so the port is known and nobody can take it in between.
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind(("127.0.0.1", self.port or 0))
         self.port = self._sock.getsockname()[1]
         ready = threading.Event()
         errors: List[BaseException] = []
@@ -287,3 +287,25 @@ def _error(code: int, subcode: Optional[int], error_type: str, message: str) -> 
     if subcode is not None:
         error["error_subcode"] = subcode
     return {"error": error}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    # A local stand-in for graph.facebook.com, for the demo in the README:
+    #   python -m tests.fakes.graph_server [PORT]   (prints each call it receives)
+    import sys
+    import time
+
+    fake = FakeGraph()
+    if len(sys.argv) > 1:
+        fake.port = int(sys.argv[1])
+    fake.start()
+    print(f"fake Graph API at {fake.url}  (Ctrl-C to stop)", flush=True)
+    seen = 0
+    try:
+        while True:
+            time.sleep(0.5)
+            for call in fake.calls[seen:]:
+                print(f"{call.status} {call.method} {call.path}", flush=True)
+            seen = len(fake.calls)
+    except KeyboardInterrupt:
+        fake.stop()

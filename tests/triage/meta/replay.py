@@ -331,5 +331,35 @@ def to_jsonl(deliveries: list[Delivery]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def post_all(url: str, deliveries: list[Delivery]) -> dict:
+    """Send the deliveries to a running service, in order; count the answers by status."""
+    import collections
+    import urllib.error
+    import urllib.request
+
+    counts: collections.Counter = collections.Counter()
+    for d in deliveries:
+        headers = {"Content-Type": "application/json"}
+        if d.signature:
+            headers["X-Hub-Signature-256"] = d.signature
+        request = urllib.request.Request(url, data=d.body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                counts[response.status] += 1
+        except urllib.error.HTTPError as exc:
+            counts[exc.code] += 1
+    return dict(counts)
+
+
 if __name__ == "__main__":   # pragma: no cover
-    sys.stdout.write(to_jsonl(build_replay(sys.argv[1] if len(sys.argv) > 1 else "test-secret")))
+    # python -m tests.triage.meta.replay SECRET            -> the deliveries as JSON Lines
+    # python -m tests.triage.meta.replay SECRET --post URL -> send them to a running service
+    import time
+
+    secret = sys.argv[1] if len(sys.argv) > 1 else "test-secret"
+    if len(sys.argv) > 3 and sys.argv[2] == "--post":
+        replay = build_replay(secret, base_ms=int((time.time() - 600) * 1000))
+        print(f"{len(replay)} deliveries, {expected_triages(replay)} unique events; "
+              f"answers by status: {post_all(sys.argv[3], replay)}")
+    else:
+        sys.stdout.write(to_jsonl(build_replay(secret)))
