@@ -3,8 +3,8 @@
     .venv/bin/python -m bench.compare_classifiers [--only lr,lr_minilm] [--out FILE]
                                                   [--with-scale-cv | --scale-cv]
 
-Candidates (configs in bench/configs/, the shipped one is config.yml itself):
-(a) `lr`: the shipped pipeline, word and char_wb counts + logistic regression;
+Candidates (configs in bench/configs/; the report marks the one equal to config.yml):
+(a) `lr`: word and char_wb counts + logistic regression (shipped before MiniLM);
 (b) `diet`: the same front with DIETClassifier;
 (c) `lr_minilm`: (a) plus the MiniLM dense featurizer, embedding scaled by 12;
 (d) `diet_minilm`: (b) plus the MiniLM dense featurizer (unit scale);
@@ -46,7 +46,7 @@ class Candidate:
 
 
 CANDIDATES = (
-    Candidate("lr", "(a) LR, shipped", ROOT / "config.yml"),
+    Candidate("lr", "(a) LR", CONFIGS / "lr.yml"),
     Candidate("diet", "(b) DIET", CONFIGS / "diet.yml"),
     Candidate("lr_minilm", "(c) LR + MiniLM", CONFIGS / "lr_minilm.yml"),
     Candidate("diet_minilm", "(d) DIET + MiniLM", CONFIGS / "diet_minilm.yml"),
@@ -113,6 +113,36 @@ def drift(shipped: Path, candidate: Path) -> Optional[str]:
     if rest(shipped) != rest(candidate):
         return f"{candidate.name}: pipeline differs from {shipped.name} beyond classifier/MiniLM"
     return None
+
+
+def is_shipped(candidate: Candidate) -> bool:
+    """Whether the candidate's pipeline is exactly config.yml's."""
+    return _pipeline(candidate.config) == _pipeline(ROOT / "config.yml")
+
+
+def snapshot_training_data(nlu: Path, into: Path) -> Tuple[Path, str]:
+    """Copy the NLU files to `into`; (copy, a one-line description of what was copied).
+
+    Every candidate trains on this copy, so files that appear or change while the run
+    goes (retraining writes data/nlu/generated/) cannot make the candidates differ.
+    """
+    import hashlib
+    import shutil
+
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    files = sorted(p for p in nlu.rglob("*.yml") if p.is_file())
+    digest = hashlib.sha256()
+    examples = 0
+    for path in files:
+        rel = path.relative_to(nlu)
+        (into / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, into / rel)
+        digest.update(rel.as_posix().encode() + b"\0" + (into / rel).read_bytes())
+        examples += len(load_data(str(into / rel)).training_examples)
+    names = ", ".join(p.relative_to(nlu).as_posix() for p in files)
+    return into, (f"training data: {examples} examples in {len(files)} files ({names}), "
+                  f"sha256 {digest.hexdigest()[:12]}")
 
 
 def _seed_everything() -> None:
@@ -217,7 +247,7 @@ def scale_cv(nlu: Path, grid: Sequence[float] = SCALE_GRID, folds: int = 5) -> s
     from bot.embeddings import shared_encoder
 
     texts, labels = [], []
-    for path in sorted(nlu.glob("*.yml")):
+    for path in sorted(nlu.rglob("*.yml")):
         for m in load_data(str(path)).training_examples:
             texts.append(m.get("text"))
             labels.append(m.get("intent").split("/")[0])
@@ -277,6 +307,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if unknown:
         parser.error(f"unknown candidate(s): {', '.join(sorted(unknown))}")
     chosen = [c for c in CANDIDATES if c.key in keys]
+    chosen = [dataclasses.replace(c, title=f"{c.title} = config.yml") if is_shipped(c) else c
+              for c in chosen]
 
     _environment()
     import logging
@@ -296,10 +328,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"note: {note}", file=sys.stderr)
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="compare-") as tmp:
+        nlu, described = snapshot_training_data(ROOT / "data" / "nlu", Path(tmp) / "nlu")
+        notes.append(described)
+        print(f"note: {described}", file=sys.stderr)
         for candidate in chosen:
             print(f"== {time.strftime('%H:%M:%S')} {candidate.key}: training", flush=True)
-            model, seconds = train(candidate, Path(tmp), ROOT / "data" / "nlu",
-                                   ROOT / "bot" / "domain")
+            model, seconds = train(candidate, Path(tmp) / "models", nlu, ROOT / "bot" / "domain")
             print(f"== {candidate.key}: trained in {seconds:.0f}s; evaluating", flush=True)
             result = evaluate_model(model, args.heldout)
             faq = faq_topic_report(model, args.heldout)
@@ -307,11 +341,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   f"FAQ topic accuracy {faq.accuracy:.3f}", flush=True)
             outcomes.append(Outcome(candidate, seconds, result, faq))
 
-    text = format_comparison(outcomes, notes)
-    if args.with_scale_cv:
-        text += ("\n## How (c)'s MiniLM scale was chosen (`--scale-cv`)\n\n"
-                 + scale_cv.__doc__.split("\n\n", 1)[1].strip().replace("\n    ", " ")
-                 + "\n\n" + scale_cv(ROOT / "data" / "nlu") + "\n")
+        text = format_comparison(outcomes, notes)
+        if args.with_scale_cv:
+            text += ("\n## How (c)'s MiniLM scale was chosen (`--scale-cv`)\n\n"
+                     + scale_cv.__doc__.split("\n\n", 1)[1].strip().replace("\n    ", " ")
+                     + "\n\n" + scale_cv(nlu) + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(text)

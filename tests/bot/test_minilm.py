@@ -6,7 +6,6 @@ Tests that read the real weights are `slow` and skip when the
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import List
 
 import numpy as np
