@@ -22,7 +22,9 @@ def running_stack(model, tmp, extra_env=None):
     on free ports. Yields a dict of URLs and secrets; `restart_rasa()` restarts Rasa."""
     db_url = f"sqlite:///{tmp / 'queue.db'}"
     action_port, rasa_port, portal_port = free_port(), free_port(), free_port()
-    secret, rasa_token = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    # The token starts with "-" on purpose: random tokens sometimes do, and a CLI that
+    # took it for an option once failed one CI run in a few.
+    secret, rasa_token = secrets.token_urlsafe(16), "-" + secrets.token_urlsafe(16)
     env = service_env(db_url, {
         "TRIAGE_ACTION_SECRET": secret,
         "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
@@ -40,7 +42,7 @@ def running_stack(model, tmp, extra_env=None):
                    capture_output=True)
     rasa_args = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
                  "endpoints.yml", "--credentials", "bot/credentials.yml", "--interface",
-                 "127.0.0.1", "--port", str(rasa_port), "--enable-api", "--auth-token", rasa_token]
+                 "127.0.0.1", "--port", str(rasa_port), "--enable-api", f"--auth-token={rasa_token}"]
     health = f"http://127.0.0.1:{rasa_port}/webhooks/rest/"
     servers = {}
     try:

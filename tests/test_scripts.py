@@ -1,4 +1,4 @@
-"""Rasa's telemetry and Sentry crash reports must never run: they would send data away."""
+"""The entry scripts: telemetry off everywhere, and arguments that survive any random token."""
 
 import os
 import subprocess
@@ -25,3 +25,9 @@ def test_rasa_reports_telemetry_off_in_that_environment():
                           "import rasa.telemetry as t; print(t.is_telemetry_enabled())"],
                          env=env, cwd=REPO_ROOT, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_run_script_passes_the_token_as_one_argument():
+    # token_urlsafe() can start with "-"; `--auth-token TOKEN` then reads as a missing value.
+    run = (REPO_ROOT / "scripts" / "run").read_text()
+    assert '--auth-token="$TRIAGE_RASA_TOKEN"' in run and '--auth-token "' not in run
