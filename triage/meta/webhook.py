@@ -250,21 +250,30 @@ def _feed_change(page_id: str, entry_time: int | None, value: dict, path: str) -
         timestamp = entry_time
     else:
         raise InputError(f"{path}.created_time: missing (and no entry time)")
-    top = parent_id if parent_id is not None and parent_id != post_id else comment_id
+    return _comment_event("facebook", "fb", page_id, comment_id, post_id, parent_id, sender,
+                          text, timestamp)
+
+
+def _comment_event(platform: str, prefix: str, account_id: str, comment_id: str,
+                   post_id: str | None, parent_id: str | None, sender: str, text: str,
+                   timestamp: int) -> MetaEvent:
+    """A comment as a MetaEvent. Its thread is the top-level comment: a reply's parent,
+    unless that "parent" is the post (or media) itself."""
+    parent = parent_id if parent_id is not None and parent_id != post_id else None
     return MetaEvent(
-        platform="facebook",
+        platform=platform,
         kind="comment",
         surface="public_comment",
         message_key=comment_id,
-        thread_key=f"fb:comment:{top}",
+        thread_key=f"{prefix}:comment:{parent or comment_id}",
         sender_id=sender,
-        page_id=page_id,
+        page_id=account_id,
         text=text,
         timestamp_ms=_ms(timestamp),
-        is_echo=sender == page_id,
+        is_echo=sender == account_id,
         comment_id=comment_id,
         post_id=post_id,
-        parent_id=parent_id if parent_id != post_id else None,
+        parent_id=parent,
     )
 
 
@@ -281,22 +290,8 @@ def _instagram_comment(
     text = _text(value.get("text"), f"{path}.text")
     if entry_time is None:
         raise InputError(f"{path}: the entry has no time")
-    top = parent_id if parent_id is not None and parent_id != media_id else comment_id
-    return MetaEvent(
-        platform="instagram",
-        kind="comment",
-        surface="public_comment",
-        message_key=comment_id,
-        thread_key=f"ig:comment:{top}",
-        sender_id=sender,
-        page_id=account_id,
-        text=text,
-        timestamp_ms=_ms(entry_time),
-        is_echo=sender == account_id,
-        comment_id=comment_id,
-        post_id=media_id,
-        parent_id=parent_id if parent_id != media_id else None,
-    )
+    return _comment_event("instagram", "ig", account_id, comment_id, media_id, parent_id, sender,
+                          text, entry_time)
 
 
 def _change(platform: str, page_id: str, entry_time: int | None, change: Any, path: str):
