@@ -16,7 +16,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from triage.errors import TriageError
 from triage.parse import parse_from_nlu
-from triage.policy import Reason
 from triage.service import Inbound, Outcome, shared_service
 
 log = logging.getLogger(__name__)
@@ -29,12 +28,13 @@ def _latest_user_event(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
-def meta_delivery(outcome: Outcome, metadata: Dict[str, Any], hide_phi: bool) -> Optional[dict]:
-    """What the Meta channel must do for this decision; None when there is nothing to do."""
+def meta_delivery(outcome: Outcome, metadata: Dict[str, Any]) -> Optional[dict]:
+    """What the Meta channel must do for this decision; None when there is nothing to do.
+
+    Whether to hide is the policy's call (`Decision.hide`), never this adapter's."""
     decision = outcome.decision
     reply = outcome.replies[0] if outcome.replies else None
-    public = metadata.get("surface") == "public_comment"
-    hide = decision.hide or (public and hide_phi and decision.reason in (Reason.PHI, Reason.CLINICAL))
+    hide = decision.hide
     if reply is None and not hide:
         return None
     return {
@@ -69,7 +69,7 @@ def _triage(tracker: Tracker):
         inbound_id, text = received.stored.id, received.deidentified_text
     outcome = service.handle(int(inbound_id), text, parse_from_nlu(tracker.latest_message))
     if metadata.get("platform"):
-        return outcome, True, meta_delivery(outcome, metadata, service.settings.hide_phi_comments)
+        return outcome, True, meta_delivery(outcome, metadata)
     return outcome, False, None
 
 

@@ -212,6 +212,53 @@ def cmd_retrain(args, settings: Settings) -> int:
     return 3
 
 
+CORPUS_DIR = REPO_ROOT / "data" / "nlu"
+DEV_DIR = REPO_ROOT / "tests" / "nlu" / "dev"
+HELDOUT_FILE = REPO_ROOT / "tests" / "nlu" / "heldout.yml"
+DATA_CARD = CORPUS_DIR / "README.md"
+
+
+def cmd_corpus(args, settings: Settings) -> int:
+    """Counts and near-duplicates of the hand-written corpus; --dedupe drops them."""
+    from triage import corpus
+    from triage.taxonomy import CATEGORIES
+
+    train, dev = corpus.load_corpus(CORPUS_DIR), corpus.load_corpus(DEV_DIR)
+    heldout = corpus.load_corpus(HELDOUT_FILE.parent, only=(HELDOUT_FILE.name,))
+    groups = (
+        ("training", corpus.near_duplicates(train)),
+        ("dev", corpus.near_duplicates(dev)),
+        ("dev close to training", corpus.near_duplicates(dev, against=train)),
+        # The held-out file stays as it is; a training copy of one of its lines goes.
+        ("training close to tests/nlu/heldout.yml", corpus.near_duplicates(train, against=heldout)),
+    )
+    for name, pairs in groups:
+        print(f"near-duplicates (token-set Jaccard >= {corpus.JACCARD}) in {name}: {len(pairs)}")
+        for pair in pairs:
+            where = pair.dropped.path.relative_to(REPO_ROOT)
+            print(f"  {'dropped' if args.dedupe else 'would drop'} {where} "
+                  f"({pair.dropped.intent}, J={pair.jaccard:.2f}): {pair.dropped.text[:90]!r}\n"
+                  f"    close to {pair.kept.path.relative_to(REPO_ROOT)} ({pair.kept.intent}): "
+                  f"{pair.kept.text[:90]!r}")
+    if args.dedupe:
+        removed = corpus.drop_lines([p.dropped for _, pairs in groups for p in pairs])
+        print(f"removed {removed} lines")
+        train, dev = corpus.load_corpus(CORPUS_DIR), corpus.load_corpus(DEV_DIR)
+    table = corpus.stats_markdown(train, dev, CATEGORIES)
+    if args.card:
+        text = DATA_CARD.read_text(encoding="utf-8")
+        if corpus.CARD_BEGIN not in text or corpus.CARD_END not in text:
+            raise ConfigError(f"{DATA_CARD} has no corpus-stats markers")
+        head, rest = text.split(corpus.CARD_BEGIN, 1)
+        tail = rest.split(corpus.CARD_END, 1)[1]
+        DATA_CARD.write_text(f"{head}{corpus.CARD_BEGIN}\n{table}\n{corpus.CARD_END}{tail}",
+                             encoding="utf-8")
+        print(f"wrote the statistics into {DATA_CARD.relative_to(REPO_ROOT)}")
+    else:
+        print(table)
+    return 1 if (not args.dedupe and any(pairs for _, pairs in groups)) else 0
+
+
 def _dataset_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--export", required=True, help="labeled export (.csv or .jsonl)")
     p.add_argument("--format", choices=("csv", "jsonl"), help="default: from the suffix")
@@ -274,6 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--config", help="Rasa config (default: config.yml)")
     again.add_argument("--trainer", default="bot.retrain:RasaTrainer")
     again.set_defaults(func=cmd_retrain)
+    corpus = sub.add_parser("corpus", help="counts, lengths and near-duplicates of data/nlu "
+                            "and the dev set; exit 1 if near-duplicates remain")
+    corpus.add_argument("--dedupe", action="store_true",
+                        help="drop near-duplicates in place (later ones; dev ones near training)")
+    corpus.add_argument("--card", action="store_true",
+                        help="write the statistics into data/nlu/README.md")
+    corpus.set_defaults(func=cmd_corpus)
     return parser
 
 

@@ -58,3 +58,130 @@ def format_report(report: Report) -> str:
     lines.append(f"| **macro-F1** | | | **{report.macro_f1:.3f}** | |")
     lines.append(f"| accuracy | | | {report.accuracy:.3f} | |")
     return "\n".join(lines)
+
+
+# -- the development set: figures per register and what the policy does -----------------
+
+SHORT, LONG, SPANISH = "short", "long", "spanish"
+REGISTERS = (SHORT, LONG, SPANISH)
+# Over this many characters an English message counts as long (the corpus rule).
+LONG_CHARS = 150
+
+
+def register_of(text: str, language: str) -> str:
+    """short / long for English by length; every Spanish message is `spanish`."""
+    if language == "es":
+        return SPANISH
+    return LONG if len(text) > LONG_CHARS else SHORT
+
+
+@dataclasses.dataclass(frozen=True)
+class DevRow:
+    """One scored message: the truth, the model's guess, and the policy's decision."""
+
+    true: str
+    predicted: str
+    register: str
+    action: str  # policy Action value: reply / escalate / ignore
+    reason: str  # policy Reason value
+    has_phi: bool
+    crisis_score: float = 0.0
+    backstop: bool = False  # a crisis phrase matched
+
+
+@dataclasses.dataclass(frozen=True)
+class Rate:
+    hits: int
+    n: int
+
+    @property
+    def value(self) -> float:
+        return _ratio(self.hits, self.n)
+
+    def __str__(self) -> str:
+        return f"{self.value:.3f} ({self.hits}/{self.n})"
+
+
+@dataclasses.dataclass(frozen=True)
+class DevFigures:
+    overall: Report
+    by_register: Dict[str, Report]
+    crisis_routed: Rate  # emergencies that got the emergency path
+    false_crisis: Rate  # non-emergencies that got it
+    to_human: Rate  # clinical requests and PHI messages (spam aside) that reached a case
+    spam_ignored: Rate  # spam neither answered nor escalated
+    crisis_by_register: Dict[str, Rate]
+
+
+def _rate(rows: Sequence[DevRow], hit) -> Rate:
+    return Rate(sum(1 for r in rows if hit(r)), len(rows))
+
+
+def dev_figures(rows: Sequence[DevRow], labels: Sequence[str]) -> DevFigures:
+    """Model scores overall and per register, plus the user-facing safety figures."""
+    by_register = {
+        reg: evaluate([(r.true, r.predicted) for r in rows if r.register == reg], labels)
+        for reg in REGISTERS if any(r.register == reg for r in rows)
+    }
+    emergencies = [r for r in rows if r.true == "emergency"]
+    others = [r for r in rows if r.true != "emergency"]
+    sensitive = [r for r in rows
+                 if r.true == "clinical_request" or (r.has_phi and r.true != "spam")]
+    spam = [r for r in rows if r.true == "spam"]
+    routed = lambda r: r.reason == "emergency"  # noqa: E731
+    return DevFigures(
+        overall=evaluate([(r.true, r.predicted) for r in rows], labels),
+        by_register=by_register,
+        crisis_routed=_rate(emergencies, routed),
+        false_crisis=_rate(others, routed),
+        to_human=_rate(sensitive, lambda r: r.action == "escalate"),
+        spam_ignored=_rate(spam, lambda r: r.action == "ignore"),
+        crisis_by_register={reg: _rate([r for r in emergencies if r.register == reg], routed)
+                            for reg in by_register},
+    )
+
+
+def crisis_threshold_for(rows: Sequence[DevRow], target_recall: float) -> Tuple[float, Rate, Rate]:
+    """The highest crisis-score threshold at which emergencies reach `target_recall`,
+    counting the phrase backstop and a top-1 emergency guess as routed whatever the
+    score; with the recall and false-alarm rate it gives on these rows."""
+    emergencies = [r for r in rows if r.true == "emergency"]
+    others = [r for r in rows if r.true != "emergency"]
+
+    def routed(r: DevRow, t: float) -> bool:
+        return r.backstop or r.predicted == "emergency" or r.crisis_score >= t
+
+    candidates = sorted({round(r.crisis_score, 4) for r in emergencies} | {1.0}, reverse=True)
+    best = 0.0
+    for t in candidates:
+        if _rate(emergencies, lambda r: routed(r, t)).value >= target_recall:
+            best = t
+            break
+    return (best, _rate(emergencies, lambda r: routed(r, best)),
+            _rate(others, lambda r: routed(r, best)))
+
+
+def format_dev_figures(figures: DevFigures) -> str:
+    """Markdown: F1 per category and register, then the safety figures."""
+    regs = list(figures.by_register)
+    lines = ["| category | " + " | ".join(["all"] + regs) + " |",
+             "|---|" + "---:|" * (len(regs) + 1)]
+    for label in figures.overall.labels:
+        cells = [figures.overall.per_class[label]] + [figures.by_register[g].per_class[label]
+                                                     for g in regs]
+        lines.append(f"| {label} F1 (recall) | " + " | ".join(
+            f"{c.f1:.2f} ({c.recall:.2f}, n={c.support})" if c.support else "-" for c in cells)
+            + " |")
+    lines.append("| **macro-F1** | " + " | ".join(
+        f"**{r.macro_f1:.3f}**" for r in [figures.overall] + [figures.by_register[g] for g in regs])
+        + " |")
+    lines.append("| crisis routed | " + str(figures.crisis_routed) + " | " + " | ".join(
+        str(figures.crisis_by_register[g]) for g in regs) + " |")
+    lines += [
+        "",
+        f"- crisis messages routed to the emergency path: {figures.crisis_routed}",
+        f"- false crisis alarms (non-emergencies routed as emergencies): {figures.false_crisis}",
+        f"- clinical and PHI messages sent to a human: {figures.to_human}",
+        f"- spam ignored (no reply, no case): {figures.spam_ignored}",
+    ]
+    return "\n".join(lines)

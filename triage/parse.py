@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Mapping, Optional, Tuple
 
-__all__ = ["Parse", "parse_from_nlu", "PHI_KEY"]
+__all__ = ["Parse", "parse_from_nlu", "PHI_KEY", "CRISIS_KEY"]
 
 PHI_KEY = "phi"
+# Written by bot/components/crisis_scorer.py: {"score": P(emergency)}.
+CRISIS_KEY = "crisis"
 FAQ_INTENT = "general_question"
 
 
@@ -21,8 +23,9 @@ class Parse:
     confidence: float
     phi_types: Tuple[str, ...] = ()
     faq_topic: Optional[str] = None
-    # The model's probability of `emergency` even when another category ranks first:
-    # the policy treats an emergency as likely well below the top-1 threshold.
+    # The crisis score the policy compares with its emergency threshold: the crisis
+    # head's P(emergency) when the model has one, else the intent classifier's
+    # probability of `emergency` even when another category ranks first.
     emergency_score: float = 0.0
 
 
@@ -38,8 +41,12 @@ def parse_from_nlu(data: Mapping[str, Any]) -> Parse:
     response_key = ((selector.get("response") or {}).get("intent_response_key")) or ""
     if category == FAQ_INTENT and response_key.startswith(FAQ_INTENT + "/"):
         faq_topic = response_key.split("/", 1)[1]
-    emergency_score = confidence if category == "emergency" else 0.0
-    for ranked in data.get("intent_ranking") or ():
-        if ranked.get("name") == "emergency":
-            emergency_score = max(emergency_score, float(ranked.get("confidence") or 0.0))
+    crisis = data.get(CRISIS_KEY) or {}
+    if crisis.get("score") is not None:
+        emergency_score = float(crisis["score"])
+    else:
+        emergency_score = confidence if category == "emergency" else 0.0
+        for ranked in data.get("intent_ranking") or ():
+            if ranked.get("name") == "emergency":
+                emergency_score = max(emergency_score, float(ranked.get("confidence") or 0.0))
     return Parse(category, confidence, phi_types, faq_topic, emergency_score)

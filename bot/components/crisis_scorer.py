@@ -1,0 +1,133 @@
+"""A Rasa component that scores every message for crisis: emergency vs everything else.
+
+The intent classifier spreads its probability over eight categories; a crisis
+hidden in a long review or a farewell that reads like thanks can rank second with
+a small share. This head is trained on one question only, emergency or not, with
+the classes balanced so the rare class weighs as much as the rest, on the same
+features the intent classifier sees (sparse counts and the dense sentence vector).
+Its negatives include the hard ones the corpus holds ("this wait is killing me",
+awareness walks, song lyrics).
+
+It adds `crisis_score` (probability of emergency, 0..1) to the parse data; the
+policy compares it with the taxonomy's `emergency_threshold`, which is chosen on
+the development set for crisis recall first (README, "Crisis detection").
+The persisted model holds coefficients only, no text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.shared.exceptions import RasaException
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack, vstack
+
+from triage.parse import CRISIS_KEY
+
+__all__ = ["CrisisScorer"]
+
+log = logging.getLogger(__name__)
+POSITIVE = "emergency"
+
+
+def features(messages: List[Message]) -> csr_matrix:
+    """Sparse and dense sentence features side by side, as Rasa's LR classifier builds them."""
+    rows = []
+    for message in messages:
+        sparse = message.get_sparse_features(attribute=TEXT)[1]
+        dense = message.get_dense_features(attribute=TEXT)[1]
+        rows.append(hstack([csr_matrix(sparse.features if sparse else []),
+                            csr_matrix(dense.features if dense else [])]))
+    return vstack(rows).tocsr()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class CrisisScorer(GraphComponent):
+    """Binary logistic regression: P(emergency) for every message."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Featurizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 1.0, "max_iter": 2000, "random_state": 42}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, model: Optional[Any] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CrisisScorer":
+        return cls(config, model_storage, resource)
+
+    def _new_model(self) -> Any:
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
+                                  max_iter=int(self._config["max_iter"]),
+                                  random_state=int(self._config["random_state"]),
+                                  solver="lbfgs")
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        labels = np.array([e.get(INTENT) == POSITIVE for e in examples])
+        if not examples or labels.all() or not labels.any():
+            # One class only (e.g. a tiny test set): nothing to learn; score stays absent.
+            log.warning("crisis_scorer.untrained examples=%d positives=%d",
+                        len(examples), int(labels.sum()))
+            return self._resource
+        self._model = self._new_model().fit(features(examples), labels)
+        self.persist()
+        return self._resource
+
+    def persist(self) -> None:
+        import skops.io as sio
+
+        with self._storage.write_to(self._resource) as directory:
+            sio.dump(self._model, directory / "crisis_scorer.skops")
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisScorer":
+        import skops.io as sio
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / "crisis_scorer.skops"
+                if not path.is_file():
+                    raise FileNotFoundError(path)
+                untrusted = sio.get_untrusted_types(file=path)
+                if untrusted:
+                    # Loading would run code of types we did not write: refuse, loudly.
+                    raise RasaException(f"crisis scorer holds untrusted types {untrusted}")
+                model = sio.load(path, trusted=False)
+        except (ValueError, FileNotFoundError):
+            # Trained on one class only (tiny test data): the policy falls back to the
+            # intent classifier's emergency probability.
+            log.warning("crisis_scorer.not_trained: no crisis score will be given")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        scored = [m for m in messages if m.get(TEXT)]
+        if self._model is None or not scored:
+            return messages
+        positive = list(self._model.classes_).index(True)
+        scores = self._model.predict_proba(features(scored))[:, positive]
+        for message, score in zip(scored, scores):
+            message.set(CRISIS_KEY, {"score": round(float(score), 6)}, add_to_output=True)
+        return messages
