@@ -45,7 +45,7 @@ class Entry:
 
     @property
     def spanish(self) -> bool:
-        return self.register == "es" or self.path.parent.name == "es"
+        return self.register.split("_")[0] == "es" or self.path.parent.name == "es"
 
     @property
     def tokens(self) -> frozenset:

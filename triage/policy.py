@@ -1,17 +1,19 @@
 """The routing policy: one pure function from a classified message to a decision.
 
 The safety rules live here and nowhere else, in this order:
-1. emergency (crisis phrase, or an emergency score at or above its threshold,
-   whether or not emergency ranks first)
+1. emergency (a crisis phrase, emergency as the model's top guess at any
+   confidence, or a crisis score at or above its threshold whatever ranks first)
    -> urgent case and the emergency template at once, even on a thread a human owns;
    a public comment that also carries identifiers is hidden;
 2. a thread a human owns -> the message joins that case, the bot says nothing;
 3. spam the model is sure of (confidence >= `spam_confidence`) is hidden and ignored
    even when it carries contact details, names or health words: a promotion's
    phone number, WhatsApp, e-mail, address, shop hours or testimonial ("cured my
-   diabetes") are the business's, not a patient's. Identifiers only a patient gives
-   (DOB, SSN, a member/record number: `PATIENT_ONLY_PHI`) still go to a human,
-   whatever the model says, and so does spam the model is unsure of;
+   diabetes") are the business's, not a patient's. Identifiers a patient gives
+   (DOB, SSN, a member/record number: `PATIENT_ONLY_PHI`) look like a person's
+   message, so spam with one is ignored only when the model is all but certain
+   (`spam_confidence_with_ids`, a phishing template "verify your member ID ...");
+   below that, and for spam the model is unsure of, a human decides;
 4. any PHI or a clinical request -> case and the secure-portal template, sent
    privately, the public comment hidden (a public comment gets nothing public that
    could confirm or repeat anything). A complaint that carries health details stays
@@ -115,7 +117,8 @@ def decide(
 
     if emergency_score is None:
         emergency_score = confidence if category == "emergency" else 0.0
-    if crisis is not None or emergency_score >= taxonomy.emergency_threshold:
+    if (crisis is not None or category == "emergency"
+            or emergency_score >= taxonomy.emergency_threshold):
         template = "emergency_self_harm" if crisis is Crisis.SELF_HARM else "emergency_medical"
         hide = public and hide_phi_comments and bool(identifiers)
         return _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template,
@@ -124,9 +127,11 @@ def decide(
     if thread.human_owned:
         return Decision(Action.ESCALATE, Reason.HUMAN_OWNED, category)
 
-    if (category == "spam" and confidence >= taxonomy.spam_confidence
-            and not PATIENT_ONLY_PHI.intersection(phi_types)):
-        return Decision(Action.IGNORE, Reason.SPAM, category, hide=spec.hide)
+    if category == "spam":
+        needed = (taxonomy.spam_confidence_with_ids if PATIENT_ONLY_PHI.intersection(phi_types)
+                  else taxonomy.spam_confidence)
+        if confidence >= needed:
+            return Decision(Action.IGNORE, Reason.SPAM, category, hide=spec.hide)
 
     if phi_types or category == "clinical_request":
         reason = Reason.PHI if phi_types else Reason.CLINICAL

@@ -25,29 +25,17 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import csr_matrix, hstack, vstack
 
+from bot.components.sentence_features import dump_model, load_model, sentence_matrix
 from triage.parse import CRISIS_KEY
 
 __all__ = ["CrisisScorer"]
 
 log = logging.getLogger(__name__)
 POSITIVE = "emergency"
-
-
-def features(messages: List[Message]) -> csr_matrix:
-    """Sparse and dense sentence features side by side, as Rasa's LR classifier builds them."""
-    rows = []
-    for message in messages:
-        sparse = message.get_sparse_features(attribute=TEXT)[1]
-        dense = message.get_dense_features(attribute=TEXT)[1]
-        rows.append(hstack([csr_matrix(sparse.features if sparse else []),
-                            csr_matrix(dense.features if dense else [])]))
-    return vstack(rows).tocsr()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -90,31 +78,20 @@ class CrisisScorer(GraphComponent):
             log.warning("crisis_scorer.untrained examples=%d positives=%d",
                         len(examples), int(labels.sum()))
             return self._resource
-        self._model = self._new_model().fit(features(examples), labels)
+        self._model = self._new_model().fit(sentence_matrix(examples), labels)
         self.persist()
         return self._resource
 
     def persist(self) -> None:
-        import skops.io as sio
-
         with self._storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / "crisis_scorer.skops")
+            dump_model(self._model, directory / "crisis_scorer.skops")
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "CrisisScorer":
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / "crisis_scorer.skops"
-                if not path.is_file():
-                    raise FileNotFoundError(path)
-                untrusted = sio.get_untrusted_types(file=path)
-                if untrusted:
-                    # Loading would run code of types we did not write: refuse, loudly.
-                    raise RasaException(f"crisis scorer holds untrusted types {untrusted}")
-                model = sio.load(path, trusted=False)
+                model = load_model(directory / "crisis_scorer.skops")
         except (ValueError, FileNotFoundError):
             # Trained on one class only (tiny test data): the policy falls back to the
             # intent classifier's emergency probability.
@@ -127,7 +104,7 @@ class CrisisScorer(GraphComponent):
         if self._model is None or not scored:
             return messages
         positive = list(self._model.classes_).index(True)
-        scores = self._model.predict_proba(features(scored))[:, positive]
+        scores = self._model.predict_proba(sentence_matrix(scored))[:, positive]
         for message, score in zip(scored, scores):
             message.set(CRISIS_KEY, {"score": round(float(score), 6)}, add_to_output=True)
         return messages

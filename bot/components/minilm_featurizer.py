@@ -43,11 +43,17 @@ __all__ = ["MiniLMFeaturizer", "align_to_tokens"]
 def align_to_tokens(tokens: List[Token], pieces: List[Piece], vectors: np.ndarray) -> np.ndarray:
     """(len(tokens), dim): per token, the mean of the overlapping pieces' vectors."""
     out = np.zeros((len(tokens), vectors.shape[1]), dtype=np.float32)
-    for row, token in enumerate(tokens):
-        # [CLS]/[SEP] have the empty span (0, 0) and never overlap a token.
-        hits = [i for i, p in enumerate(pieces) if p.start < token.end and p.end > token.start]
-        if hits:
-            out[row] = vectors[hits].mean(axis=0)
+    if not tokens or not pieces:
+        return out
+    t_start = np.array([t.start for t in tokens])[:, None]
+    t_end = np.array([t.end for t in tokens])[:, None]
+    p_start = np.array([p.start for p in pieces])[None, :]
+    p_end = np.array([p.end for p in pieces])[None, :]
+    # [CLS]/[SEP] have the empty span (0, 0) and never overlap a token.
+    overlap = ((p_start < t_end) & (p_end > t_start)).astype(np.float32)
+    counts = overlap.sum(axis=1, keepdims=True)
+    hit = counts[:, 0] > 0
+    out[hit] = (overlap[hit] @ vectors[: len(pieces)]) / counts[hit]
     return out
 
 
@@ -76,6 +82,9 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             "model_dir": None,
             # "numpy" (float32) or "onnx_int8" (onnxruntime); see bot.embeddings.
             "runtime": "numpy",
+            # Token-aligned vectors for DIET or a ResponseSelector; a pipeline whose
+            # classifiers read sentence features only can skip them.
+            "sequence_features": True,
         }
 
     def __init__(
@@ -119,10 +128,13 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         encoded = self.encoder.encode_full([m.get(TEXT) for m in messages])
         scale = np.float32(self._config["scale"])
         for index, message in enumerate(messages):
-            tokens = message.get(TOKENS_NAMES[TEXT]) or []
-            sequence = align_to_tokens(tokens, encoded.pieces[index], encoded.tokens[index])
+            sequence = None
+            if self._config["sequence_features"]:
+                tokens = message.get(TOKENS_NAMES[TEXT]) or []
+                sequence = align_to_tokens(tokens, encoded.pieces[index],
+                                           encoded.tokens[index]) * scale
             self.add_features_to_message(
-                sequence=sequence * scale,
+                sequence=sequence,
                 sentence=encoded.sentences[index].reshape(1, DIM) * scale,
                 attribute=TEXT,
                 message=message,
@@ -130,6 +142,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         examples = [e for e in training_data.training_examples if e.get(TEXT)]
+        # Batches of similar length waste little work on padding.
+        examples.sort(key=lambda e: len(e.get(TEXT)))
         size = int(self._config["batch_size"])
         for start in range(0, len(examples), size):
             self._featurize(examples[start : start + size])

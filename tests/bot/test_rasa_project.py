@@ -6,10 +6,10 @@ import subprocess
 
 import pytest
 
-from bot.evaluate import evaluate_model
+from bot.evaluate import evaluate_model, score_dev
 from tests.rasa_support import REPO_ROOT, VENV_BIN, train_small_model
 from triage import phi
-from triage.evaluation import format_report
+from triage.evaluation import crisis_threshold_for, format_dev_figures, format_report
 from triage.parse import parse_from_nlu
 
 pytestmark = pytest.mark.slow
@@ -53,9 +53,37 @@ def test_heldout_scores(small_model, service, capsys):
               f"clinical sent to a human {clinical_routed:.2f}")
     # Floors under the measured figures (README): they catch a broken model or data,
     # not noise. Emergency routing is the figure that matters most.
-    assert result.report.macro_f1 >= 0.82
+    assert result.report.macro_f1 >= 0.84
     assert system_recall >= 0.90
     assert clinical_routed >= 0.90
+
+
+DEV = REPO_ROOT / "tests" / "nlu" / "dev"
+# Floors a few points under the targets (README, "How well it triages"): a regression
+# in the data, the model or the policy stops CI; noise does not.
+DEV_FLOORS = {"macro_f1": 0.82, "register_f1": 0.72, "crisis_routed": 0.96,
+              "false_crisis": 0.07, "negative_recall": 0.82, "to_human": 0.95,
+              "spam_ignored": 0.92}
+
+
+def test_dev_set_scores(small_model, taxonomy, capsys):
+    result, figures, rows = score_dev(small_model, DEV, taxonomy)
+    threshold, recall, alarms = crisis_threshold_for(rows, 0.98)
+    with capsys.disabled():
+        print(f"\nDevelopment set ({result.examples} messages, tests/nlu/dev), shipped pipeline:\n"
+              f"{format_dev_figures(figures)}\n"
+              f"- crisis threshold in the taxonomy: {taxonomy.emergency_threshold}; the highest "
+              f"giving recall >= 0.98 on this set: {threshold:.3f} (recall {recall}, "
+              f"false alarms {alarms})\n"
+              f"- median parse {result.median_parse_ms:.1f} ms, p95 {result.p95_parse_ms:.1f} ms")
+    assert figures.overall.macro_f1 >= DEV_FLOORS["macro_f1"]
+    for register, report in figures.by_register.items():
+        assert report.macro_f1 >= DEV_FLOORS["register_f1"], register
+    assert figures.crisis_routed.value >= DEV_FLOORS["crisis_routed"]
+    assert figures.false_crisis.value <= DEV_FLOORS["false_crisis"]
+    assert figures.overall.per_class["negative_review"].recall >= DEV_FLOORS["negative_recall"]
+    assert figures.to_human.value >= DEV_FLOORS["to_human"]
+    assert figures.spam_ignored.value >= DEV_FLOORS["spam_ignored"]
 
 
 def test_conversation_stories(small_model, tmp_path):

@@ -24,7 +24,7 @@ HELDOUT = REPO_ROOT / "tests" / "nlu" / "heldout.yml"
 
 
 def examples(nlu_dir: Path):
-    for path in sorted(nlu_dir.glob("*.yml")):
+    for path in sorted(nlu_dir.rglob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in block["examples"].splitlines():
                 if line.strip().startswith("- "):
@@ -39,7 +39,7 @@ def data_copy(tmp: Path, name: str, transform=None) -> Path:
                     ignore=shutil.ignore_patterns("generated"))
     if transform is not None:
         pairs = transform(list(examples(target / "nlu")))
-        for path in (target / "nlu").glob("*.yml"):
+        for path in (target / "nlu").rglob("*.yml"):
             path.unlink()
         by_intent = {}
         for intent, text in pairs:

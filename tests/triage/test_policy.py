@@ -17,6 +17,9 @@ CASES = [
      Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_medical", PUB),
     ("emergency", 0.3, (), PRIV, FREE, None, None,
      Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_medical", PRIV),
+    # the top guess is emergency, however unsure, even with a low crisis score
+    ("emergency", 0.2, ("NAME",), PRIV, FREE, None, None,
+     Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_medical", PRIV),
     ("other", 0.9, (), PRIV, FREE, Crisis.SELF_HARM, None,
      Action.ESCALATE, Reason.EMERGENCY, Priority.URGENT, "emergency_self_harm", PRIV),
     ("praise", 0.99, ("NAME",), PUB, OWNED, Crisis.MEDICAL, None,
@@ -40,11 +43,14 @@ CASES = [
      Action.IGNORE, Reason.SPAM, None, None, None),
     ("spam", 0.8, ("NAME", "PHONE", "HEALTH"), PRIV, FREE, None, None,
      Action.IGNORE, Reason.SPAM, None, None, None),
-    # ... but identifiers only a patient gives, or spam the model is unsure of, go to a human
+    # ... identifiers a patient gives need a near-certain model (a phishing template) ...
     ("spam", 0.99, ("PHONE", "DOB"), PUB, FREE, None, None,
+     Action.IGNORE, Reason.SPAM, None, None, None),
+    ("spam", 0.9, ("PHONE", "DOB"), PUB, FREE, None, None,
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
-    ("spam", 0.99, ("ID",), PRIV, FREE, None, None,
+    ("spam", 0.8, ("ID",), PRIV, FREE, None, None,
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    # ... and spam the model is unsure of goes to a human
     ("spam", 0.5, ("PHONE",), PUB, FREE, None, None,
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
     ("appointment_request", 0.9, ("NAME", "PHONE"), PUB, FREE, None, None,

@@ -70,6 +70,8 @@ class Taxonomy:
     emergency_threshold: float
     # Spam at or above this confidence is ignored even with contact details (policy rule 3).
     spam_confidence: float = 0.6
+    # ... and with an identifier only a patient gives (DOB, SSN, member/record number).
+    spam_confidence_with_ids: float = 0.95
 
     def __getitem__(self, name: str) -> Category:
         try:
@@ -112,9 +114,10 @@ def load_taxonomy(path: Path) -> Taxonomy:
         threshold = float(raw["confidence_threshold"])
         emergency_threshold = float(raw["emergency_threshold"])
         spam_confidence = float(raw.get("spam_confidence", 0.6))
+        spam_with_ids = float(raw.get("spam_confidence_with_ids", 0.95))
     except (KeyError, ValueError, TypeError) as exc:
         raise ConfigError("taxonomy needs numeric confidence thresholds") from exc
-    for value in (threshold, emergency_threshold, spam_confidence):
+    for value in (threshold, emergency_threshold, spam_confidence, spam_with_ids):
         if not 0.0 <= value <= 1.0:
             raise ConfigError("taxonomy thresholds must lie in [0, 1]")
     return Taxonomy(
@@ -123,4 +126,5 @@ def load_taxonomy(path: Path) -> Taxonomy:
         confidence_threshold=threshold,
         emergency_threshold=emergency_threshold,
         spam_confidence=spam_confidence,
+        spam_confidence_with_ids=spam_with_ids,
     )

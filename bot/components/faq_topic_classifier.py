@@ -1,0 +1,119 @@
+"""Picks the FAQ topic of a general question: a linear model instead of a ResponseSelector.
+
+Rasa's ResponseSelector is a TensorFlow model (about 290 MB unpacked, minutes to
+train) that here only chooses one of a dozen FAQ topics. This component fits a
+balanced logistic regression on the general_question examples' sentence features
+(the counts and the MiniLM vector the intent classifier already has) with the
+retrieval sub-intent (`general_question/hours`, ...) as the label, and writes its
+choice where Rasa's ResponseSelector would, so `triage.parse` and the bench read
+one format:
+
+    "response_selector": {"all_retrieval_intents": ["general_question"],
+      "general_question": {"response": {"intent_response_key": "general_question/hours",
+                                        "confidence": 0.91, "utter_action": ...},
+                           "ranking": [...]}}
+
+Topic accuracy on the held-out FAQ examples is in the README ("Choosing the
+classifier"). The persisted model holds coefficients and topic names, no text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Type
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.sentence_features import dump_model, load_model, sentence_matrix
+
+__all__ = ["FaqTopicClassifier"]
+
+log = logging.getLogger(__name__)
+SELECTOR_KEY = "response_selector"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class FaqTopicClassifier(GraphComponent):
+    """Logistic regression over sentence features: the retrieval sub-intent."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Featurizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"retrieval_intent": "general_question", "C": 1.0, "max_iter": 2000,
+                "random_state": 42, "ranking_length": 5}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, model: Optional[Any] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage = model_storage
+        self._resource = resource
+        self._model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FaqTopicClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        intent = self._config["retrieval_intent"]
+        examples = [e for e in training_data.intent_examples
+                    if e.get(INTENT) == intent and e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
+        topics = [e.get(INTENT_RESPONSE_KEY) for e in examples]
+        if len(set(topics)) < 2:
+            log.warning("faq_topic.untrained examples=%d topics=%d", len(examples), len(set(topics)))
+            return self._resource
+        self._model = LogisticRegression(
+            C=float(self._config["C"]), class_weight="balanced",
+            max_iter=int(self._config["max_iter"]),
+            random_state=int(self._config["random_state"]),
+        ).fit(sentence_matrix(examples), topics)
+        with self._storage.write_to(self._resource) as directory:
+            dump_model(self._model, directory / "faq_topic.skops")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "FaqTopicClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = load_model(directory / "faq_topic.skops")
+        except (ValueError, FileNotFoundError):
+            # No topics to learn (tiny test data): general questions get the general answer.
+            log.warning("faq_topic.not_trained: general questions get the general answer")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        with_text = [m for m in messages if m.get(TEXT)]
+        if self._model is None or not with_text:
+            return messages
+        intent = self._config["retrieval_intent"]
+        probabilities = self._model.predict_proba(sentence_matrix(with_text))
+        topics = list(self._model.classes_)
+        for message, row in zip(with_text, probabilities):
+            ranked = sorted(zip(topics, row), key=lambda pair: -pair[1])
+            ranking = [{"intent_response_key": str(t), "confidence": float(p)}
+                       for t, p in ranked[: int(self._config["ranking_length"])]]
+            best, confidence = ranked[0]
+            selector = dict(message.get(SELECTOR_KEY) or {})
+            selector["all_retrieval_intents"] = sorted(
+                set(selector.get("all_retrieval_intents", [])) | {intent})
+            selector[intent] = {
+                "response": {"intent_response_key": str(best), "confidence": float(confidence),
+                             "utter_action": f"utter_{best}"},
+                "ranking": ranking,
+            }
+            message.set(SELECTOR_KEY, selector, add_to_output=True)
+        return messages
