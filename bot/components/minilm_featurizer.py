@@ -124,8 +124,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
                                            int(self._config["max_seq_length"]))
         return self._encoder
 
-    def _featurize(self, messages: List[Message]) -> None:
-        encoded = self.encoder.encode_full([m.get(TEXT) for m in messages])
+    def _featurize(self, messages: List[Message], encoder: Optional[MiniLMEncoder] = None) -> None:
+        encoded = (encoder or self.encoder).encode_full([m.get(TEXT) for m in messages])
         scale = np.float32(self._config["scale"])
         for index, message in enumerate(messages):
             sequence = None
@@ -145,8 +145,13 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         # Batches of similar length waste little work on padding.
         examples.sort(key=lambda e: len(e.get(TEXT)))
         size = int(self._config["batch_size"])
+        # Training has the machine to itself: onnxruntime may use every core.
+        encoder = None
+        if self._encoder is None and self._config["runtime"] == "onnx_int8":
+            encoder = shared_encoder(self._config["model_dir"], "onnx_int8",
+                                     int(self._config["max_seq_length"]), threads=0)
         for start in range(0, len(examples), size):
-            self._featurize(examples[start : start + size])
+            self._featurize(examples[start : start + size], encoder)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

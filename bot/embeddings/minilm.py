@@ -203,15 +203,16 @@ RUNTIMES = ("numpy", "onnx_int8")
 
 @functools.lru_cache(maxsize=None)
 def shared_encoder(model_dir: Optional[Path] = None, runtime: str = "numpy",
-                   max_seq_length: int = 256) -> MiniLMEncoder:
+                   max_seq_length: int = 256, threads: int = 1) -> MiniLMEncoder:
     """One encoder (and one copy of the weights) per process, folder and runtime.
 
     `numpy`: float32 weights run by NumPy (about 90 MB); `onnx_int8`: the int8 ONNX
-    export run by onnxruntime on one thread (`bot.embeddings.onnx_minilm`)."""
+    export run by onnxruntime (`bot.embeddings.onnx_minilm`) on `threads` threads
+    (0: one per core, for training; 1 gives the steadiest latency when serving)."""
     if runtime == "numpy":
         return MiniLMEncoder(model_dir, max_seq_length)
     if runtime == "onnx_int8":
         from bot.embeddings.onnx_minilm import OnnxMiniLMEncoder
 
-        return OnnxMiniLMEncoder(model_dir, max_seq_length)
+        return OnnxMiniLMEncoder(model_dir, max_seq_length, threads=threads)
     raise ConfigError(f"unknown MiniLM runtime {runtime!r}; expected one of {', '.join(RUNTIMES)}")

@@ -7,7 +7,7 @@ from triage.taxonomy import CATEGORIES, Priority, load_taxonomy
 def test_taxonomy_defines_every_category(taxonomy):
     assert set(taxonomy.categories) == set(CATEGORIES)
     assert taxonomy["emergency"].priority is Priority.URGENT
-    assert len(taxonomy.faq_topics) == 10
+    assert len(taxonomy.faq_topics) == 11  # ten FAQ answers and the general one
 
 
 def test_priority_order():
