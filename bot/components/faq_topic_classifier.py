@@ -96,10 +96,13 @@ class FaqTopicClassifier(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        with_text = [m for m in messages if m.get(TEXT)]
+        intent = self._config["retrieval_intent"]
+        # Only a general question is answered from the FAQ (triage.parse reads the topic
+        # for that category alone), so other messages skip the work.
+        with_text = [m for m in messages if m.get(TEXT)
+                     and (m.get(INTENT) or {}).get("name", intent) == intent]
         if self._model is None or not with_text:
             return messages
-        intent = self._config["retrieval_intent"]
         probabilities = self._model.predict_proba(sentence_matrix(with_text))
         topics = list(self._model.classes_)
         for message, row in zip(with_text, probabilities):

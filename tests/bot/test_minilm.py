@@ -231,3 +231,35 @@ def test_featurizer_sentence_feature_is_the_embedding(encoder):
     assert np.allclose(sentence.features[0], 3.0 * encoder.encode([text])[0], atol=1e-5)
     assert sequence.features.shape == (len(text.split()), DIM)
     assert np.all(np.abs(sequence.features).sum(axis=1) > 0)
+
+
+# -- the int8 ONNX runtime: the same model, faster --------------------------------------
+
+
+@pytest.mark.slow
+def test_onnx_int8_gives_the_same_vectors(encoder):
+    from bot.embeddings import shared_encoder
+
+    fast = shared_encoder(None, "onnx_int8")
+    texts = ["hello world", "my dad can't breathe, please help",
+             "Took my dad in on Tuesday, waited 4 hours, the nurse was rude " * 3,
+             "¿a qué hora abre la clínica?", "😂😂 <b>hi</b>"]
+    cosines = np.sum(encoder.encode(texts) * fast.encode(texts), axis=1)
+    assert np.all(cosines > 0.995), cosines
+    assert fast.encode_full(texts).tokens[0].shape[0] == len(fast.encode_full(texts).pieces[0])
+
+
+def test_unknown_runtime_is_refused():
+    from bot.embeddings import shared_encoder
+
+    with pytest.raises(ConfigError):
+        shared_encoder(None, "tensorflow")
+
+
+def test_featurizer_can_skip_sequence_features():
+    featurizer = MiniLMFeaturizer({"sequence_features": False}, "minilm", encoder=FakeEncoder())
+    message = Message(data={TEXT: "hello big world"})
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
+    featurizer.process([message])
+    sequence, sentence = message.get_dense_features(TEXT)
+    assert sequence is None and sentence.features.shape == (1, DIM)
