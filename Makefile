@@ -1,4 +1,4 @@
-.PHONY: run test train check bench compare
+.PHONY: run test train check bench compare eval corpus
 run:      ## set up and run the service (SQLite)
 	scripts/run
 test:     ## set up and run the whole test suite
@@ -9,5 +9,9 @@ check:    ## check the approved templates against the domain
 	scripts/bootstrap.sh && .venv/bin/python -m triage check-templates
 bench:    ## parse latency and turn throughput, side by side with the baseline
 	scripts/bootstrap.sh && .venv/bin/python -m bench.run
-compare:  ## train LR, DIET and LR+MiniLM on the same data; held-out figures
+compare:  ## train the candidate pipelines on the same data; dev-set and held-out figures
 	scripts/bootstrap.sh && .venv/bin/python -m bench.compare_classifiers
+eval:     ## dev-set (per category and register) and held-out figures of the newest model
+	scripts/bootstrap.sh && .venv/bin/python -m bench.heldout
+corpus:   ## corpus counts, lengths and near-duplicates (data card: data/nlu/README.md)
+	scripts/bootstrap.sh && .venv/bin/python -m triage corpus
