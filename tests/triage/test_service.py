@@ -148,3 +148,38 @@ def test_one_private_reply_per_comment(service):
     assert service.repository.private_reply_sent("comment-9")
     with pytest.raises(Conflict):
         service.record_sent(received.stored.id, "private_reply", "comment-9", "secure_portal.private", "m2")
+
+
+# Spam is not PHI: a promoter's contact details are not a patient's (policy rule 3).
+PROMO = "Cheap Ozempic no prescription!! WhatsApp +1 (555) 201-3344 or write rx.deals@promo-mail.com"
+REQUEST = "hi my name is Maria Lopez, please call me at (555) 201-3344 to move my appointment"
+
+
+def test_spam_with_a_business_phone_is_hidden_and_opens_no_case(service):
+    received = service.receive(_inbound(PROMO, surface="public_comment"))
+    assert {"PHONE", "EMAIL"} <= set(received.phi_types)  # the detector does see them
+    outcome = service.handle(received.stored.id, received.deidentified_text,
+                             Parse("spam", 0.93, received.phi_types))
+    assert outcome.decision.action is Action.IGNORE and outcome.decision.hide
+    assert outcome.case_reference is None and outcome.replies == ()
+    assert service.repository.get_inbound(received.stored.id).status == "triaged"
+
+
+def test_a_real_request_with_the_same_phone_still_escalates(service):
+    received = service.receive(_inbound(REQUEST, key="m2", thread="t2"))
+    assert "PHONE" in received.phi_types
+    outcome = service.handle(received.stored.id, received.deidentified_text,
+                             Parse("appointment_request", 0.9, received.phi_types))
+    assert outcome.decision.reason is Reason.PHI and outcome.case_reference
+    assert outcome.replies[0].template_id == "secure_portal.private"
+
+
+def test_a_complaint_with_health_details_gets_the_private_complaint_path(service):
+    text = "2 stars. my chemo nurse on 4 West ignored my call light for an hour during my infusion"
+    received = service.receive(_inbound(text, key="m3", thread="t3", surface="public_comment"))
+    outcome = service.handle(received.stored.id, received.deidentified_text,
+                             Parse("negative_review", 0.9, ("HEALTH",)))
+    case = service.repository.get_case(outcome.case_reference)
+    assert case.category == "negative_review" and case.priority == "normal"
+    assert round((case.sla_due_at - case.created_at).total_seconds() / 3600) == 24
+    assert outcome.decision.hide and outcome.replies[0].template_id == "secure_portal.private"
