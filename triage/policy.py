@@ -5,7 +5,8 @@ The safety rules live here and nowhere else, in this order:
    confidence, or a crisis score at or above its threshold whatever ranks first)
    -> urgent case and the emergency template at once, even on a thread a human owns;
    a public comment that also carries identifiers is hidden;
-2. a thread a human owns -> the message joins that case, the bot says nothing;
+2. a thread a human owns -> the message joins that case, the bot says nothing (a
+   public comment with PHI is still hidden);
 3. spam the model is sure of (confidence >= `spam_confidence`) is hidden and ignored
    even when it carries contact details, names or health words: a promotion's
    phone number, WhatsApp, e-mail, address, shop hours or testimonial ("cured my
@@ -125,7 +126,9 @@ def decide(
                          surface, hide)
 
     if thread.human_owned:
-        return Decision(Action.ESCALATE, Reason.HUMAN_OWNED, category)
+        # Silent, but a public comment with PHI is still hidden: never PHI in public.
+        hide = public and hide_phi_comments and bool(phi_types or category == "clinical_request")
+        return Decision(Action.ESCALATE, Reason.HUMAN_OWNED, category, hide=hide)
 
     if category == "spam":
         needed = (taxonomy.spam_confidence_with_ids if PATIENT_ONLY_PHI.intersection(phi_types)

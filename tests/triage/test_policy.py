@@ -128,6 +128,12 @@ def test_hide_rule(taxonomy, category, confidence, phi, surface, hide_setting, h
     assert d.hide is hidden
 
 
+@pytest.mark.parametrize("phi,hidden", [(("NAME",), True), ((), False)])
+def test_a_public_phi_comment_on_an_owned_thread_is_hidden_in_silence(taxonomy, phi, hidden):
+    d = decide("praise", 0.9, phi, PUB, OWNED, taxonomy)
+    assert (d.reason, d.template_key, d.hide) == (Reason.HUMAN_OWNED, None, hidden)
+
+
 def test_complaint_with_health_details_keeps_the_24h_sla(taxonomy):
     d = decide("negative_review", 0.9, ("HEALTH",), PUB, FREE, taxonomy)
     assert (d.category, d.sla_hours, d.template_key, d.reply_surface) == (
