@@ -64,7 +64,7 @@ CANDIDATES = (
     Candidate("diet_minilm", "(d) DIET + MiniLM", CONFIGS / "diet_minilm.yml"),
     Candidate("lr_minilm_scale1", "(c0) LR + MiniLM, scale 1", CONFIGS / "lr_minilm_scale1.yml"),
 )
-DEFAULT_KEYS = ("before", "shipped", "no_crisis_head", "e5")
+DEFAULT_KEYS = ("shipped", "no_crisis_head", "e5", "before")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -344,7 +344,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unknown = set(keys) - {c.key for c in CANDIDATES}
     if unknown:
         parser.error(f"unknown candidate(s): {', '.join(sorted(unknown))}")
-    chosen = [c for c in CANDIDATES if c.key in keys]
+    chosen = [next(c for c in CANDIDATES if c.key == k) for k in keys]
 
     _environment()
     import logging
@@ -387,6 +387,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   f"crisis routed {dev.crisis_routed}, FAQ topic {faq.accuracy:.3f}, "
                   f"300-char parse {outcome.budget_ms:.1f} ms", flush=True)
             outcomes.append(outcome)
+            # Written after every candidate, so a long run leaves what it has measured.
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(format_comparison(outcomes, notes) + "\n", encoding="utf-8")
 
         text = format_comparison(outcomes, notes)
         if args.with_scale_cv:
