@@ -9,11 +9,10 @@ Its negatives include the hard ones the corpus holds ("this wait is killing me",
 awareness walks, song lyrics).
 
 It adds `crisis: {"score": s}` to the parse data, where s blends the head's
-probability with the intent classifier's own P(emergency) (`blend_with_intent`:
-the share of the latter; the two err on different messages, and their mean ranked
-crises above non-crises best on the development set). The policy compares s with
-the taxonomy's `emergency_threshold`, chosen on the development set for crisis
-recall first (README, "Crisis detection").
+probability with the intent classifier's own P(emergency) (`blend_with_intent` is
+the share of the latter). The policy compares s with the taxonomy's
+`emergency_threshold`, chosen on the development set for crisis recall first
+(README, "Crisis detection", also has what the head and the blend each give).
 The persisted model holds coefficients only, no text.
 """
 
@@ -51,7 +50,8 @@ class CrisisScorer(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # C and the blend were chosen on the development set (README, "Crisis detection").
+        # C and the blend: chosen on the development set with a scikit-learn stand-in for
+        # this pipeline (README, "Crisis detection").
         return {"C": 0.1, "max_iter": 1000, "tol": 1e-3, "random_state": 42,
                 "blend_with_intent": 0.5}
 
