@@ -55,6 +55,11 @@ class E5Featurizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, {**self.get_default_config(), **config})
 
     @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if float(config["scale"]) <= 0 or int(config["batch_size"]) < 1:
+            raise ConfigError("E5Featurizer: scale must be > 0 and batch_size >= 1")
+
+    @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "E5Featurizer":
         return cls(config, execution_context.node_name)
