@@ -78,9 +78,9 @@ class Outcome:
     budget_ms: float  # median parse of BUDGET_TEXT on one core
 
 
-def faq_topic_report(model: Path, heldout: Path) -> Any:
-    """The FAQ topic (general_question/hours, ...) picked for the held-out FAQ examples
-    (a file or folder), scored with `triage.evaluation.evaluate`.
+def faq_topic_report(model: Path, *sources: Path) -> Any:
+    """The FAQ topic (general_question/hours, ...) picked for the FAQ examples of the
+    held-out files or folders, scored together with `triage.evaluation.evaluate`.
 
     `evaluate_model` scores categories only; the topic picks the approved answer.
     """
@@ -91,7 +91,8 @@ def faq_topic_report(model: Path, heldout: Path) -> Any:
 
     from triage.evaluation import evaluate
 
-    files = sorted(heldout.rglob("*.yml")) if heldout.is_dir() else [heldout]
+    files = [f for source in sources
+             for f in (sorted(source.rglob("*.yml")) if source.is_dir() else [source])]
     examples = [(m.get("text"), m.get("intent_response_key"))
                 for f in files for m in load_data(str(f)).training_examples
                 if m.get("intent_response_key")]
@@ -355,7 +356,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     configure_structlog(logging.WARNING)
     logging.getLogger("rasa").setLevel(logging.WARNING)
     from bot.evaluate import evaluate_model, score_dev
-    from triage.evaluation import crisis_threshold_for, evaluate
+    from triage.evaluation import crisis_threshold_for
     from triage.settings import Settings
     from triage.taxonomy import load_taxonomy
 
@@ -377,10 +378,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"== {candidate.key}: trained in {seconds:.0f}s; evaluating", flush=True)
             result = evaluate_model(model, args.heldout)
             _, dev, rows = score_dev(model, DEV, taxonomy)
-            held_faq, dev_faq = faq_topic_report(model, args.heldout), faq_topic_report(model, DEV)
-            pairs = [(t, p) for r in (held_faq, dev_faq) for t, row in r.confusion.items()
-                     for p, n in row.items() for _ in range(n)]
-            faq = evaluate(pairs, sorted({t for t, _ in pairs}))
+            faq = faq_topic_report(model, args.heldout, DEV)
             outcome = Outcome(candidate, seconds, result, faq, dev,
                               crisis_threshold_for(rows, 0.98), budget_parse_ms(model))
             print(f"== {candidate.key}: dev macro-F1 {dev.overall.macro_f1:.3f}, "

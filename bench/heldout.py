@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.evaluate import evaluate_model, score_dev
-from triage.evaluation import crisis_threshold_for, format_dev_figures, format_report
+from triage.evaluation import format_crisis_threshold, format_dev_figures, format_report
 from triage.settings import REPO_ROOT, Settings
 from triage.taxonomy import load_taxonomy
 
@@ -21,12 +21,9 @@ def main() -> None:
         sys.exit("no model under models/: run `make train` first")
     taxonomy = load_taxonomy(Settings().taxonomy_path)
     result, figures, rows = score_dev(Path(model), REPO_ROOT / "tests" / "nlu" / "dev", taxonomy)
-    threshold, recall, alarms = crisis_threshold_for(rows, 0.98)
     print(f"model: {Path(model).name}, {result.examples} development messages")
     print(format_dev_figures(figures))
-    print(f"- crisis threshold in the taxonomy: {taxonomy.emergency_threshold}; the highest "
-          f"giving recall >= 0.98 on this set: {threshold:.3f} (recall {recall}, "
-          f"false alarms {alarms})")
+    print(format_crisis_threshold(rows, taxonomy.emergency_threshold))
     held = evaluate_model(Path(model), REPO_ROOT / "tests" / "nlu" / "heldout.yml")
     print(f"\nheld-out file: {held.examples} examples")
     print(format_report(held.report))

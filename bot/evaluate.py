@@ -98,12 +98,13 @@ def dev_rows(result: HeldOutResult, taxonomy: Taxonomy,
     for (text, category, parsed), language in zip(result.parses, result.languages):
         parse = parse_from_nlu(parsed)
         # The channel hands Rasa de-identified text; the policy sees the same.
-        decision = assess(phi.deidentify(text), parse, surface, taxonomy)
+        plain = phi.deidentify(text)
+        decision = assess(plain, parse, surface, taxonomy)
         rows.append(DevRow(
             true=category, predicted=parse.category, register=register_of(text, language),
             action=decision.action.value, reason=decision.reason.value,
             has_phi=bool(parse.phi_types), crisis_score=parse.emergency_score,
-            backstop=crisis_signal(phi.deidentify(text)) is not None,
+            backstop=crisis_signal(plain) is not None,
         ))
     return rows
 

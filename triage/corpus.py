@@ -20,6 +20,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 
 from triage.errors import ConfigError
+from triage.retraining.dataset import examples_of
 
 __all__ = ["Entry", "NearDuplicate", "load_corpus", "near_duplicates", "drop_lines",
            "stats_markdown", "JACCARD", "CARD_BEGIN", "CARD_END"]
@@ -68,11 +69,12 @@ def _read(path: Path) -> List[Entry]:
     for block in (doc or {}).get("nlu") or []:
         if "intent" not in block:
             continue
-        for line in str(block.get("examples") or "").splitlines():
-            if line.strip():
-                if not line.startswith("- "):
-                    raise ConfigError(f"{path}: example line does not start with '- '")
-                entries.append(Entry(line[2:].strip(), block["intent"], path, path.stem))
+        examples = block.get("examples") or ""
+        if isinstance(examples, str) and any(
+                line.strip() and not line.startswith("- ") for line in examples.splitlines()):
+            raise ConfigError(f"{path}: example line does not start with '- '")
+        entries += [Entry(text.strip(), block["intent"], path, path.stem)
+                    for text in examples_of(examples)]
     return entries
 
 

@@ -185,3 +185,12 @@ def format_dev_figures(figures: DevFigures) -> str:
         f"- spam ignored (no reply, no case): {figures.spam_ignored}",
     ]
     return "\n".join(lines)
+
+
+def format_crisis_threshold(rows: Sequence[DevRow], current: float,
+                            target_recall: float = 0.98) -> str:
+    """One line: the taxonomy's threshold beside the one this set would choose."""
+    threshold, recall, alarms = crisis_threshold_for(rows, target_recall)
+    return (f"- crisis threshold in the taxonomy: {current}; the highest giving recall >= "
+            f"{target_recall} on this set: {threshold:.3f} (recall {recall}, "
+            f"false alarms {alarms})")

@@ -19,19 +19,16 @@ The persisted model holds coefficients only, no text.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Text
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.sentence_features import dump_model, load_model, sentence_matrix
+from bot.components.sentence_features import SentenceModel, sentence_matrix
 from triage.parse import CRISIS_KEY
 
 __all__ = ["CrisisScorer"]
@@ -41,12 +38,12 @@ POSITIVE = "emergency"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class CrisisScorer(GraphComponent):
+class CrisisScorer(SentenceModel):
     """Binary logistic regression: P(emergency) for every message."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Featurizer]
+    MODEL_FILE = "crisis_scorer.skops"
+    # The policy then falls back to the intent classifier's emergency probability.
+    UNTRAINED_EVENT = "crisis_scorer.not_trained: no crisis score will be given"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -54,27 +51,6 @@ class CrisisScorer(GraphComponent):
         # this pipeline (README, "Crisis detection").
         return {"C": 0.1, "max_iter": 1000, "tol": 1e-3, "random_state": 42,
                 "blend_with_intent": 0.5}
-
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, model: Optional[Any] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisScorer":
-        return cls(config, model_storage, resource)
-
-    def _new_model(self) -> Any:
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(C=float(self._config["C"]), class_weight="balanced",
-                                  max_iter=int(self._config["max_iter"]),
-                                  tol=float(self._config["tol"]),
-                                  random_state=int(self._config["random_state"]),
-                                  solver="lbfgs")
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
@@ -84,26 +60,8 @@ class CrisisScorer(GraphComponent):
             log.warning("crisis_scorer.untrained examples=%d positives=%d",
                         len(examples), int(labels.sum()))
             return self._resource
-        self._model = self._new_model().fit(sentence_matrix(examples), labels)
-        self.persist()
+        self._fit_logistic_regression(examples, labels)
         return self._resource
-
-    def persist(self) -> None:
-        with self._storage.write_to(self._resource) as directory:
-            dump_model(self._model, directory / "crisis_scorer.skops")
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "CrisisScorer":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = load_model(directory / "crisis_scorer.skops")
-        except (ValueError, FileNotFoundError):
-            # Trained on one class only (tiny test data): the policy falls back to the
-            # intent classifier's emergency probability.
-            log.warning("crisis_scorer.not_trained: no crisis score will be given")
-            model = None
-        return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         scored = [m for m in messages if m.get(TEXT)]

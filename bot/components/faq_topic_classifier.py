@@ -20,18 +20,15 @@ classifier"). The persisted model holds coefficients and topic names, no text.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.sentence_features import dump_model, load_model, sentence_matrix
+from bot.components.sentence_features import SentenceModel, sentence_matrix
 
 __all__ = ["FaqTopicClassifier"]
 
@@ -40,33 +37,19 @@ SELECTOR_KEY = "response_selector"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class FaqTopicClassifier(GraphComponent):
+class FaqTopicClassifier(SentenceModel):
     """Logistic regression over sentence features: the retrieval sub-intent."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Featurizer]
+    MODEL_FILE = "faq_topic.skops"
+    # No topics to learn (tiny test data): general questions get the general answer.
+    UNTRAINED_EVENT = "faq_topic.not_trained: general questions get the general answer"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"retrieval_intent": "general_question", "C": 1.0, "max_iter": 100,
                 "tol": 1e-3, "random_state": 42, "ranking_length": 5}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, model: Optional[Any] = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FaqTopicClassifier":
-        return cls(config, model_storage, resource)
-
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
-
         intent = self._config["retrieval_intent"]
         examples = [e for e in training_data.intent_examples
                     if e.get(INTENT) == intent and e.get(INTENT_RESPONSE_KEY) and e.get(TEXT)]
@@ -74,26 +57,8 @@ class FaqTopicClassifier(GraphComponent):
         if len(set(topics)) < 2:
             log.warning("faq_topic.untrained examples=%d topics=%d", len(examples), len(set(topics)))
             return self._resource
-        self._model = LogisticRegression(
-            C=float(self._config["C"]), class_weight="balanced",
-            max_iter=int(self._config["max_iter"]), tol=float(self._config["tol"]),
-            random_state=int(self._config["random_state"]),
-        ).fit(sentence_matrix(examples), topics)
-        with self._storage.write_to(self._resource) as directory:
-            dump_model(self._model, directory / "faq_topic.skops")
+        self._fit_logistic_regression(examples, topics)
         return self._resource
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "FaqTopicClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = load_model(directory / "faq_topic.skops")
-        except (ValueError, FileNotFoundError):
-            # No topics to learn (tiny test data): general questions get the general answer.
-            log.warning("faq_topic.not_trained: general questions get the general answer")
-            model = None
-        return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         intent = self._config["retrieval_intent"]

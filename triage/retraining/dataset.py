@@ -40,6 +40,7 @@ __all__ = [
     "Example",
     "GENERATED_DIRNAME",
     "build_dataset",
+    "examples_of",
     "load_nlu_examples",
     "normalise",
     "one_line",
@@ -133,7 +134,8 @@ class Dataset:
 
 
 # -- existing training data ------------------------------------------------------------
-def _examples_of(block: object) -> Iterable[str]:
+def examples_of(block: object) -> Iterable[str]:
+    """The example texts of one intent block, in the short or the long form."""
     if isinstance(block, str):  # the usual `examples: |` block of "- text" lines
         for line in block.splitlines():
             line = line.strip()
@@ -169,7 +171,7 @@ def load_nlu_examples(nlu_dir: Union[str, Path],
             if not isinstance(item, dict) or not isinstance(item.get("intent"), str):
                 continue  # synonyms, regexes, lookups
             category = category_of(item["intent"])
-            for text in _examples_of(item.get("examples")):
+            for text in examples_of(item.get("examples")):
                 out.append((_ENTITY.sub(r"\1", text), category))
     return out
 
