@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -53,19 +54,18 @@ class ActionModeratorReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        rendered = await asyncio.get_running_loop().run_in_executor(None, _render, tracker)
+        loop = asyncio.get_running_loop()
+        rendered = await loop.run_in_executor(None, _render, tracker)
         metadata = _meta_metadata(tracker)
         if metadata is None:
             dispatcher.utter_message(text=rendered.text)
         else:
-            # A Meta thread: the channel applies the 24-hour window and the one-private-
-            # reply rule, and logs the outcome on the case.
-            dispatcher.utter_message(json_message={"triage_delivery": {
-                "inbound_id": metadata["inbound_id"], "platform": metadata["platform"],
-                "surface": metadata["surface"], "reply_surface": rendered.surface,
-                "text": rendered.text, "template_id": rendered.template_id, "hide": False,
-                "sender_id": metadata.get("sender_id"), "comment_id": metadata.get("comment_id"),
-                "timestamp_ms": metadata.get("timestamp_ms"),
-            }})
+            # A Meta thread: Meta's rules (24-hour window, HUMAN_AGENT up to 7 days, one
+            # private reply) are applied as the reply is written to the outbox; the
+            # channel sends it and records the outcome on the case.
+            inbound_id = int(metadata["inbound_id"])
+            await loop.run_in_executor(None, shared_service().plan_reply, inbound_id, rendered,
+                                       f"mod-{uuid.uuid4().hex}")
+            dispatcher.utter_message(json_message={"triage_delivery": {"inbound_id": inbound_id}})
         log.info("moderator_reply.sent template=%s", rendered.template_id)
         return [SlotSet(SLOT, None)]

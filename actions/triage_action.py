@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from triage.errors import TriageError
 from triage.parse import parse_from_nlu
+from triage.queue import Lease
 from triage.service import Inbound, Outcome, shared_service
 
 log = logging.getLogger(__name__)
@@ -28,30 +29,13 @@ def _latest_user_event(tracker: Tracker) -> Dict[str, Any]:
     return {}
 
 
-def meta_delivery(outcome: Outcome, metadata: Dict[str, Any]) -> Optional[dict]:
-    """What the Meta channel must do for this decision; None when there is nothing to do.
-
-    Whether to hide is the policy's call (`Decision.hide`), never this adapter's."""
-    decision = outcome.decision
-    reply = outcome.replies[0] if outcome.replies else None
-    hide = decision.hide
-    if reply is None and not hide:
-        return None
-    return {
-        "inbound_id": metadata["inbound_id"], "platform": metadata["platform"],
-        "surface": metadata["surface"], "reply_surface": reply.surface if reply else None,
-        "text": reply.text if reply else None, "template_id": reply.template_id if reply else None,
-        "hide": hide, "sender_id": metadata.get("sender_id"),
-        "comment_id": metadata.get("comment_id"), "timestamp_ms": metadata.get("timestamp_ms"),
-    }
-
-
-def _triage(tracker: Tracker):
+def _triage(tracker: Tracker) -> Tuple[Optional[Outcome], bool]:
+    """(outcome, replies go through the Meta outbox). None: nothing to do (a duplicate)."""
     service = shared_service()
     event = _latest_user_event(tracker)
     metadata = event.get("metadata") or {}
     text = tracker.latest_message.get("text") or ""
-    inbound_id = metadata.get("inbound_id")
+    inbound_id, token = metadata.get("inbound_id"), metadata.get("lease")
     if inbound_id is None:
         # A message that did not come through our channels (Rasa's HTTP API, a
         # shell): store it now so it is still on record before we answer.
@@ -64,13 +48,14 @@ def _triage(tracker: Tracker):
                 text=text,
             )
         )
-        if received.stored.duplicate:
-            return None, False, None
+        if received.stored.duplicate and received.stored.status == "triaged":
+            return None, False
         inbound_id, text = received.stored.id, received.deidentified_text
-    outcome = service.handle(int(inbound_id), text, parse_from_nlu(tracker.latest_message))
-    if metadata.get("platform"):
-        return outcome, True, meta_delivery(outcome, metadata)
-    return outcome, False, None
+    lease = Lease(int(inbound_id), str(token)) if token else service.lease(int(inbound_id))
+    if lease is None:
+        return None, False
+    outcome = service.handle(lease, text, parse_from_nlu(tracker.latest_message))
+    return outcome, bool(metadata.get("platform"))
 
 
 class ActionTriage(Action):
@@ -82,18 +67,20 @@ class ActionTriage(Action):
     ) -> List[Dict[Text, Any]]:
         loop = asyncio.get_running_loop()
         try:
-            outcome, from_meta, delivery = await loop.run_in_executor(None, _triage, tracker)
+            outcome, from_meta = await loop.run_in_executor(None, _triage, tracker)
         except TriageError as exc:
-            # Nothing is sent: an unapproved fallback text would break the rules.
-            # The inbound row stays `received` for replay.
+            # Nothing is sent: an unapproved fallback text would break the rules. The
+            # message keeps its lease until it expires; then the recovery loop retries it.
             log.error("action_triage.failed error=%s", type(exc).__name__)
             return []
         if outcome is None:
             return []
         if from_meta:
-            # The Meta channel decides DM, public or private reply, and hiding.
-            if delivery is not None:
-                dispatcher.utter_message(json_message={"triage_delivery": delivery})
+            # The operations are in the outbox already; this only tells the Meta channel
+            # to send them now rather than at its next sweep.
+            if outcome.planned:
+                dispatcher.utter_message(json_message={"triage_delivery": {
+                    "inbound_id": int(_latest_user_event(tracker)["metadata"]["inbound_id"])}})
             return []
         for reply in outcome.replies:
             dispatcher.utter_message(text=reply.text)

@@ -4,7 +4,9 @@ The safety rules live here and nowhere else, in this order:
 1. emergency (a crisis phrase, emergency as the model's top guess at any
    confidence, or a crisis score at or above its threshold whatever ranks first)
    -> urgent case and the emergency template at once, even on a thread a human owns;
-   a public comment that also carries identifiers is hidden;
+   a public comment that also carries identifiers is hidden and gets the template
+   privately as well (`also_private`), so the writer has the numbers even where the
+   public reply sits under a hidden comment;
 2. a thread a human owns -> the message joins that case, the bot says nothing (a
    public comment with PHI is still hidden);
 3. spam the model is sure of (confidence >= `spam_confidence`) is hidden and ignored
@@ -78,6 +80,8 @@ class Decision:
     template_key: Optional[str] = None
     reply_surface: Optional[str] = None
     hide: bool = False
+    # Send the same template privately too (a public comment's private reply).
+    also_private: bool = False
 
 
 def _escalate(taxonomy: Taxonomy, category: str, reason: Reason, priority: Priority,
@@ -122,8 +126,9 @@ def decide(
             or emergency_score >= taxonomy.emergency_threshold):
         template = "emergency_self_harm" if crisis is Crisis.SELF_HARM else "emergency_medical"
         hide = public and hide_phi_comments and bool(identifiers)
-        return _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template,
-                         surface, hide)
+        return dataclasses.replace(
+            _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template,
+                      surface, hide), also_private=public and bool(identifiers))
 
     if thread.human_owned:
         # Silent, but a public comment with PHI is still hidden: never PHI in public.

@@ -10,20 +10,27 @@ import datetime as dt
 import logging
 import os
 import unicodedata
-from typing import Callable, Optional, Tuple
+from typing import Callable, Optional, Sequence, Tuple
 
 from triage import phi
-from triage.errors import InputError
+from triage.errors import InputError, StoreError
 from triage.parse import Parse
 from triage.policy import Action, Decision, Reason, ThreadState, decide
+from triage.graph import Skipped, plan_delivery
 from triage.queue import (
     Escalation,
-    NewDelivery,
+    Lease,
+    LeaseLost,
     NewInbound,
+    NewOperation,
     QueueRepository,
+    ReplyContext,
     Stored,
+    ThreadRace,
+    TriageUnit,
     create_schema,
     make_engine,
+    utcnow,
 )
 from triage.replies import Rendered, TemplateLibrary, load_library
 from triage.safety import crisis_signal
@@ -31,7 +38,8 @@ from triage.settings import Settings
 from triage.taxonomy import Priority, Taxonomy, load_taxonomy
 
 __all__ = [
-    "Inbound", "Outcome", "Received", "TriageService", "SURFACES", "assess", "clean_text",
+    "Inbound", "Outcome", "Received", "ReplyContext", "TriageService", "SURFACES", "assess",
+    "clean_text",
     "set_shared_service", "shared_service",
 ]
 
@@ -48,6 +56,8 @@ class Inbound:
     thread_key: str
     surface: str
     text: str
+    # Where a platform reply goes (Meta); None where replies go back in the response (REST).
+    reply_to: Optional[ReplyContext] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +73,8 @@ class Outcome:
     decision: Decision
     case_reference: Optional[str]
     replies: Tuple[Rendered, ...]
+    # Platform operations written to the outbox with the decision (Meta messages).
+    planned: int = 0
 
 
 def clean_text(text: object, max_chars: int) -> str:
@@ -128,13 +140,18 @@ class TriageService:
         stored = self.repository.store_inbound(
             NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
                        original_text=text, redacted_text=phi.redact(text, findings),
-                       phi_types=types)
+                       phi_types=types, reply_to=inbound.reply_to)
         )
         log.info("inbound.stored id=%s channel=%s duplicate=%s phi_types=%s",
                  stored.id, inbound.channel, stored.duplicate, ",".join(types))
         # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
         deidentified = phi.deidentify(text)
         return Received(stored, deidentified, types)
+
+    def deidentified_text(self, inbound_id: int) -> str:
+        """A stored message as Rasa sees it (identifiers replaced), for a replay. Reads the
+        original text inside the service only: it never leaves this process unredacted."""
+        return phi.deidentify(self.repository.original_text(inbound_id))
 
     # -- decisions -------------------------------------------------------------
     def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False) -> Decision:
@@ -145,20 +162,40 @@ class TriageService:
     def render(self, decision: Decision, case_reference: Optional[str]) -> Tuple[Rendered, ...]:
         if decision.template_key is None or decision.reply_surface is None:
             return ()
-        variables = self.settings.template_variables()
-        if "case_ref" in self.library.get(decision.template_key, decision.reply_surface).variables:
-            variables["case_ref"] = case_reference or BATCH_CASE_REF
-        return (self.library.render(decision.template_key, decision.reply_surface, variables,
-                                    self._today()),)
+        surfaces = [decision.reply_surface]
+        if decision.also_private and decision.reply_surface != "private_message":
+            surfaces.append("private_message")
+        out = []
+        for surface in surfaces:
+            variables = self.settings.template_variables()
+            if "case_ref" in self.library.get(decision.template_key, surface).variables:
+                variables["case_ref"] = case_reference or BATCH_CASE_REF
+            out.append(self.library.render(decision.template_key, surface, variables,
+                                           self._today()))
+        return tuple(out)
 
-    def handle(self, inbound_id: int, text: str, parse: Parse) -> Outcome:
-        """Decide on a stored message, open or append its case, and render the replies."""
-        msg = self.repository.get_inbound(inbound_id)
-        if msg.status != "received":
-            # Already handled (a retried action call): never answer twice.
-            log.info("inbound.already_triaged id=%s", inbound_id)
-            return Outcome(Decision(Action.IGNORE, Reason.DUPLICATE, parse.category), None, ())
-        owned = self.repository.open_case_for_thread(msg.channel, msg.thread_key) is not None
+    def lease(self, inbound_id: int) -> Optional[Lease]:
+        """A lease on a stored message for one turn; None if it is done or held elsewhere."""
+        return self.repository.lease_message(inbound_id, self.settings.lease)
+
+    def handle(self, lease: Lease, text: str, parse: Parse) -> Outcome:
+        """Decide on a leased message, open or append its case, render the replies and plan
+        its platform operations: one transaction, so a crash leaves all or nothing, and a
+        worker whose lease was taken over finishes nothing (a DUPLICATE outcome)."""
+        for _attempt in range(5):
+            try:
+                with self.repository.triaging(lease) as unit:
+                    return self._triage(unit, text, parse)
+            except LeaseLost:
+                log.info("inbound.already_handled id=%s", lease.inbound_id)
+                return Outcome(Decision(Action.IGNORE, Reason.DUPLICATE, parse.category), None, ())
+            except ThreadRace:
+                continue  # the other message's case exists now: this run appends to it
+        raise StoreError("could not open or append the thread's case after 5 attempts")
+
+    def _triage(self, unit: TriageUnit, text: str, parse: Parse) -> Outcome:
+        msg = unit.message
+        owned = unit.open_case() is not None
         decision = self.assess(text, parse, msg.surface, human_owned=owned)
         reference = None
         if decision.action is Action.ESCALATE:
@@ -167,55 +204,85 @@ class TriageService:
             template_id = None
             if decision.template_key and decision.reply_surface:
                 template_id = self.library.get(decision.template_key, decision.reply_surface).id
-            ref = self.repository.escalate(
-                Escalation(inbound_id, decision.category, priority.value, priority.rank,
+            reference = unit.escalate(
+                Escalation(msg.id, decision.category, priority.value, priority.rank,
                            decision.reason.value, sla, parse.confidence, template_id),
                 decision.action.value,
-            )
-            reference = ref.reference
+            ).reference
         replies = self.render(decision, reference)
         if decision.action is not Action.ESCALATE:
-            self.repository.mark_triaged(
-                inbound_id, decision.category, parse.confidence, decision.action.value,
-                decision.reason.value, replies[0].template_id if replies else None,
+            unit.finish(decision.category, parse.confidence, decision.action.value,
+                        decision.reason.value, replies[0].template_id if replies else None)
+        planned = 0
+        if msg.reply_to is not None:
+            planned = self._plan(unit, msg.id, msg.surface, msg.reply_to, replies,
+                                 decision.hide, key=f"in{msg.id}")
+        log.info("inbound.triaged id=%s category=%s action=%s reason=%s case=%s planned=%d",
+                 msg.id, decision.category, decision.action.value, decision.reason.value,
+                 reference or "-", planned)
+        return Outcome(decision, reference, replies, planned)
+
+    # -- platform operations (the outbox) ----------------------------------------------------
+    @property
+    def undelivered_sla_hours(self) -> float:
+        """The SLA of the case an undeliverable reply lands on: a complaint's (24 h)."""
+        return self.taxonomy["negative_review"].sla_hours
+
+    def operations_for(self, inbound_id: int, surface: str, reply_to: ReplyContext,
+                       replies: Sequence[Rendered], hide: bool, key: str,
+                       private_reply_held: bool, human: bool = False) -> Tuple[NewOperation, ...]:
+        """Meta's rules applied to the replies: the outbox rows to write (typed, no dicts).
+        The hide (if any) comes first, then each reply in order."""
+        steps = []
+        for index, reply in enumerate(replies or (None,)):
+            plan = plan_delivery(
+                surface=surface, reply_surface=reply.surface if reply else None,
+                text=reply.text if reply else None, hide=hide and index == 0,
+                platform=reply_to.platform, now=utcnow(), sender_id=reply_to.sender_id,
+                comment_id=reply_to.comment_id, last_user_message_at=reply_to.sent_at,
+                comment_created_at=reply_to.sent_at, already_private_replied=private_reply_held,
+                human=human,
             )
-        log.info("inbound.triaged id=%s category=%s action=%s reason=%s case=%s",
-                 inbound_id, decision.category, decision.action.value, decision.reason.value,
-                 reference or "-")
-        return Outcome(decision, reference, replies)
+            steps.extend((step, reply) for step in plan.steps)
+        target = reply_to.comment_id or reply_to.sender_id or "?"
+        ops = []
+        for index, (step, reply) in enumerate(steps):
+            carries_text = step.name != "hide_comment"
+            template_id = reply.template_id if (reply and carries_text) else None
+            name = step.operation if isinstance(step, Skipped) else step.name
+            common = dict(inbound_id=inbound_id, operation=name, platform=reply_to.platform,
+                          target_id=target, idempotency_key=f"{key}:{index}:{name}",
+                          template_id=template_id)
+            if isinstance(step, Skipped):
+                ops.append(NewOperation(**common, status="skipped", reason=step.reason))
+            else:
+                ops.append(NewOperation(**common, body=getattr(step, "text", None),
+                                        tag=getattr(step, "tag", None)))
+        return tuple(ops)
 
-    # -- deliveries to a platform ---------------------------------------------------
-    def record_sent(self, inbound_id: int, operation: str, target_id: str,
-                    template_id: Optional[str], platform_id: Optional[str]) -> None:
+    def _plan(self, unit: TriageUnit, inbound_id: int, surface: str, reply_to: ReplyContext,
+              replies: Sequence[Rendered], hide: bool, key: str) -> int:
+        held = bool(reply_to.comment_id) and unit.private_reply_held(reply_to.comment_id)
+        ops = self.operations_for(inbound_id, surface, reply_to, replies, hide, key, held)
+        for op in ops:
+            if op.status == "skipped":
+                # Meta's rules forbid it: a person answers by hand, on a case.
+                unit.land_on_case(self.undelivered_sla_hours, op.template_id)
+            unit.plan(op)
+        return len(ops)
+
+    def plan_reply(self, inbound_id: int, reply: Rendered, key: str) -> int:
+        """A moderator's approved reply to a Meta thread, written to the outbox (with the
+        HUMAN_AGENT tag between 24 hours and 7 days). `inbound_id` is the thread's latest
+        message; `key` makes the plan idempotent. Returns the operations planned."""
         msg = self.repository.get_inbound(inbound_id)
-        self.repository.record_delivery(NewDelivery(
-            inbound_id, operation, target_id, "sent", msg.case_id, template_id,
-            platform_id=platform_id))
-
-    def record_undelivered(self, inbound_id: int, operation: str, target_id: str, reason: str,
-                           template_id: Optional[str] = None, status: str = "failed") -> str:
-        """A delivery that failed or was skipped never vanishes: it lands on a case.
-
-        The message's case if it has one, else a new normal-priority case, so a person
-        answers by hand. Returns the case reference. `reason` names the failure
-        (e.g. "graph 400 code=10"); it never holds message text.
-        """
-        msg = self.repository.get_inbound(inbound_id)
-        if msg.case_id is None:
-            ref = self.repository.escalate(
-                Escalation(inbound_id, msg.category or "other", Priority.NORMAL.value,
-                           Priority.NORMAL.rank, "delivery_failed",
-                           self.taxonomy["negative_review"].sla_hours, None, template_id),
-                Action.ESCALATE.value,
-            ).reference
-            case = self.repository.get_case(ref)
-        else:
-            case = self.repository.get_case_by_id(msg.case_id)
-        self.repository.record_delivery(NewDelivery(
-            inbound_id, operation, target_id, status, case.id, template_id, reason=reason))
-        log.warning("delivery.%s inbound_id=%s operation=%s case=%s reason=%s",
-                    status, inbound_id, operation, case.reference, reason)
-        return case.reference
+        if msg.reply_to is None:
+            raise InputError("the thread has no platform context to reply on")
+        held = bool(msg.comment_id) and self.repository.private_reply_sent(msg.comment_id)
+        ops = self.operations_for(inbound_id, msg.surface, msg.reply_to, (reply,), False, key,
+                                  held, human=True)
+        self.repository.plan_operations(ops, self.undelivered_sla_hours)
+        return len(ops)
 
 
 _shared: Optional[TriageService] = None

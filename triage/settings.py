@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import Mapping, Optional
 
@@ -31,6 +32,21 @@ class Settings:
     max_message_chars: int = 10000
     # Hide a public comment that holds PHI or a clinical request (the playbook).
     hide_phi_comments: bool = True
+    # How long one worker holds a message (a turn takes well under a second); a worker that
+    # dies leaves it to the recovery loop after this.
+    lease_seconds: float = 60.0
+    # A message still `received` this long after it was stored lost its worker.
+    stale_after_seconds: float = 15.0
+    # How often the recovery loop looks for stale messages and unsettled operations.
+    recovery_interval_seconds: float = 5.0
+
+    @property
+    def lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.lease_seconds)
+
+    @property
+    def stale_after(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.stale_after_seconds)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
@@ -53,6 +69,11 @@ class Settings:
             action_secret=environ.get("TRIAGE_ACTION_SECRET") or None,
             max_message_chars=max_chars,
             hide_phi_comments=environ.get("TRIAGE_HIDE_PHI_COMMENTS", "1") != "0",
+            lease_seconds=_seconds(environ, "TRIAGE_LEASE_SECONDS", defaults.lease_seconds),
+            stale_after_seconds=_seconds(environ, "TRIAGE_STALE_AFTER_SECONDS",
+                                         defaults.stale_after_seconds),
+            recovery_interval_seconds=_seconds(environ, "TRIAGE_RECOVERY_INTERVAL_SECONDS",
+                                               defaults.recovery_interval_seconds),
         )
 
     def template_variables(self) -> dict:
@@ -62,3 +83,13 @@ class Settings:
             "org_phone": self.org_phone,
             "portal_url": self.portal_url,
         }
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(environ.get(name, default))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number of seconds") from exc
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive")
+    return value

@@ -4,16 +4,19 @@ Unlike Rasa 3.6's `facebook` connector, this channel:
 - checks `X-Hub-Signature-256` (HMAC-SHA256 of the raw body, constant time) and answers
   403 to a missing or bad signature or verify token, storing nothing;
 - handles every entry and every event of a batched delivery;
-- stores each event in the queue database, keyed on Meta's ids, before the 200, so a
-  redelivery (Meta retries for up to 36 hours) is recognised and dropped, also after a
-  restart, and a crash after the 200 leaves the message on record (`inbox-pending`);
-- answers fast and processes after the 200, one thread at a time in arrival order;
+- stores each event in the queue database, keyed on Meta's ids, with its reply context,
+  before the 200; a redelivery of a finished event is dropped, one that is not finished
+  yet (its worker died) is processed again, also after a restart;
+- answers fast and processes after the 200, one thread at a time in arrival order, each
+  message under a lease (`TriageService.lease`), so two replicas never both handle it;
 - ignores the page's own messages and comments (echoes);
 - never logs message text.
 
-Replies go out through `MetaOutput`, which carries out the delivery operations the
-triage action planned (DM, public or private reply to a comment, hiding a comment)
-through the Graph API client, and logs each one; an undelivered reply lands on a case.
+The triage action writes the Graph operations (DM, public or private reply, hiding) to the
+outbox with its decision; this channel's `OutboxSender` carries them out, at once when the
+action says so and on every recovery sweep, and settles what a crash left in flight
+(`triage.sender`). The recovery loop (`bot.channels.recovery`) re-runs messages whose
+worker died.
 
 credentials.yml names the environment variables that hold the secrets. A missing one
 stops this channel at start-up: it logs an error that names the variables, and its
@@ -23,6 +26,7 @@ webhook answers 503 with the same message, while the rest of the service runs.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -32,8 +36,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.recovery import message_metadata, recovery
 from triage.errors import InputError, PermissionDenied, StoreError
 from triage.meta import MetaEvent, parse_delivery, verify_signature, verify_subscription
+from triage.queue import InboundView, Lease, ReplyContext
+from triage.sender import OutboxSender
 from triage.service import Inbound, shared_service
 
 log = logging.getLogger(__name__)
@@ -73,9 +80,9 @@ def read_settings(credentials: Optional[Dict[str, Any]], environ=os.environ) -> 
 
 
 class MetaOutput(OutputChannel):
-    """Carries out the delivery operations that action_triage planned for one message."""
+    """Sends now what action_triage (or a moderator's reply) put in the outbox."""
 
-    def __init__(self, deliver: Callable[[Dict[str, Any]], Awaitable[None]]) -> None:
+    def __init__(self, deliver: Callable[[int], Awaitable[None]]) -> None:
         self._deliver = deliver
 
     @classmethod
@@ -88,11 +95,11 @@ class MetaOutput(OutputChannel):
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
                                **kwargs: Any) -> None:
-        plan = json_message.get("triage_delivery") if isinstance(json_message, dict) else None
-        if plan is None:
+        signal = json_message.get("triage_delivery") if isinstance(json_message, dict) else None
+        if not isinstance(signal, dict) or not isinstance(signal.get("inbound_id"), int):
             log.warning("meta.output.unknown_custom recipient=%s", recipient_id)
             return
-        await self._deliver(plan)
+        await self._deliver(signal["inbound_id"])
 
 
 class MetaInput(InputChannel):
@@ -116,6 +123,7 @@ class MetaInput(InputChannel):
         self._graph = graph
         self._thread_locks: Dict[str, asyncio.Lock] = {}
         self._tasks: set = set()
+        self._sender: Optional[OutboxSender] = None
 
     # -- outbound --------------------------------------------------------------------
     def graph(self):
@@ -124,14 +132,28 @@ class MetaInput(InputChannel):
 
             self._graph = HttpGraphApi(self.settings["graph_url"], self.settings["page_id"],
                                        self.settings["access_token"],
-                                       ig_account_id=self.settings["instagram_id"] or None)
+                                       ig_account_id=self.settings["instagram_id"] or None,
+                                       app_secret=self.settings["app_secret"] or None)
         return self._graph
 
-    async def deliver(self, plan: Dict[str, Any]) -> None:
-        from bot.channels.meta_delivery import execute_plan
+    def sender(self) -> OutboxSender:
+        if self._sender is None:
+            service = shared_service()
+            self._sender = OutboxSender(service.repository, self.graph(),
+                                        sla_hours=service.undelivered_sla_hours,
+                                        lease=service.settings.lease)
+        return self._sender
 
-        await asyncio.get_running_loop().run_in_executor(
-            None, execute_plan, self.graph(), shared_service(), plan)
+    async def deliver(self, inbound_id: Optional[int] = None) -> None:
+        """Send the due outbox operations (of one message, or all)."""
+        await asyncio.get_running_loop().run_in_executor(None, self.sender().run, inbound_id)
+
+    async def _outbox_sweep(self) -> None:
+        if self.disabled:
+            return
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self.sender().recover)
+        await self.deliver()
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         return MetaOutput(self.deliver)
@@ -140,23 +162,33 @@ class MetaInput(InputChannel):
     def _lock(self, thread_key: str) -> asyncio.Lock:
         return self._thread_locks.setdefault(thread_key, asyncio.Lock())
 
+    async def _run(self, on_new_message, row: InboundView, lease: Lease, text: str) -> None:
+        """One turn for a leased message (caller holds the thread's lock)."""
+        try:
+            await on_new_message(UserMessage(
+                text, MetaOutput(self.deliver), row.thread_key, input_channel=self.name(),
+                metadata=message_metadata(row, lease)))
+        except Exception as exc:  # noqa: BLE001 - stored and leased; recovery retries it
+            log.error("meta.processing_failed inbound_id=%s error=%s", row.id,
+                      type(exc).__name__)
+
     async def _process(self, on_new_message, items: List[tuple]) -> None:
+        loop = asyncio.get_running_loop()
+        service = shared_service()
         for event, received in items:
             async with self._lock(event.thread_key):
-                metadata = {
-                    "inbound_id": received.stored.id, "surface": event.surface,
-                    "channel": f"meta_{event.platform}", "thread_key": event.thread_key,
-                    "platform": event.platform, "sender_id": event.sender_id,
-                    "page_id": event.page_id, "comment_id": event.comment_id,
-                    "post_id": event.post_id, "timestamp_ms": event.timestamp_ms,
-                }
-                try:
-                    await on_new_message(UserMessage(
-                        received.deidentified_text, MetaOutput(self.deliver), event.thread_key,
-                        input_channel=self.name(), metadata=metadata))
-                except Exception as exc:  # noqa: BLE001 - stored; `inbox-pending` finds it
-                    log.error("meta.processing_failed inbound_id=%s error=%s",
-                              received.stored.id, type(exc).__name__)
+                lease = await loop.run_in_executor(None, service.lease, received.stored.id)
+                if lease is None:
+                    continue  # finished meanwhile, or another worker holds it
+                row = await loop.run_in_executor(None, service.repository.get_inbound,
+                                                 received.stored.id)
+                await self._run(on_new_message, row, lease, received.deidentified_text)
+
+    async def _recover(self, on_new_message, row: InboundView, lease: Lease) -> None:
+        text = await asyncio.get_running_loop().run_in_executor(
+            None, shared_service().deidentified_text, row.id)
+        async with self._lock(row.thread_key):
+            await self._run(on_new_message, row, lease, text)
 
     def _store(self, events: List[MetaEvent]):
         service = shared_service()
@@ -168,19 +200,27 @@ class MetaInput(InputChannel):
             try:
                 received = service.receive(Inbound(
                     f"meta_{event.platform}", event.message_key, event.thread_key,
-                    event.surface, event.text))
+                    event.surface, event.text, reply_to=_reply_context(event)))
             except InputError as exc:
                 ignored += 1
                 log.warning("meta.event_refused key=%s reason=%s", event.message_key, exc)
                 continue
-            if received.stored.duplicate:
+            if received.stored.duplicate and received.stored.status == "triaged":
                 duplicates += 1
             else:
+                # New, or stored before but never finished: process it (the lease decides).
                 new.append((event, received))
         return new, duplicates, ignored
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
+        recovery.register("meta_", lambda row, lease: self._recover(on_new_message, row, lease),
+                          on_new_message)
+        recovery.add_task(self._outbox_sweep)
+
+        @hook.listener("after_server_start")
+        async def start_recovery(_app, _loop) -> None:
+            recovery.start()
 
         @hook.middleware("request")
         async def stopped(request: Request):
@@ -233,3 +273,11 @@ class MetaInput(InputChannel):
                                   "ignored": ignored})
 
         return hook
+
+
+def _reply_context(event: MetaEvent) -> ReplyContext:
+    sent_at = None
+    if event.timestamp_ms:
+        sent_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, tz=dt.timezone.utc)
+        sent_at = sent_at.replace(tzinfo=None)
+    return ReplyContext(event.platform, event.sender_id, event.comment_id, sent_at)

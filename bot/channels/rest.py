@@ -5,7 +5,8 @@ Same URL and reply format as Rasa's `rest` channel (POST /webhooks/rest/webhook 
 differs where the stock one falls short for PHI: the message is stored in the queue
 database before Rasa sees it (a crash loses nothing), identifiers are replaced with
 placeholders before the text reaches Rasa's tracker, bad input gets a 4xx with a
-reason, and `metadata.message_id` makes redeliveries harmless.
+reason, and `metadata.message_id` makes redeliveries harmless: a finished message is
+answered with [], one whose worker died is run again under a new lease.
 
 metadata (all optional): surface ("private_message" by default, or "public_comment"),
 message_id (the platform's id, for de-duplication), thread_key (defaults to sender).
@@ -24,6 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.recovery import recovery
 from triage.errors import InputError, StoreError
 from triage.service import Inbound, shared_service
 
@@ -73,6 +75,13 @@ class TriageRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
+        # A REST message whose worker died is triaged again (its case opens); the client
+        # that sent it is gone, so its replies are dropped.
+        recovery.register("rest", recovery.run_collecting, on_new_message)
+
+        @hook.listener("after_server_start")
+        async def start_recovery(_app, _loop) -> None:
+            recovery.start()
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -94,11 +103,17 @@ class TriageRestInput(InputChannel):
             except StoreError as exc:
                 log.error("rest.store_failed error=%s", type(exc.__cause__).__name__)
                 return _error(503, "message could not be stored; please retry")
-            if received.stored.duplicate:
+            if received.stored.duplicate and received.stored.status == "triaged":
                 log.info("rest.duplicate inbound_id=%s", received.stored.id)
+                return response.json([])
+            # New, or stored before and never finished: run it if no other worker holds it.
+            lease = await loop.run_in_executor(None, service.lease, received.stored.id)
+            if lease is None:
+                log.info("rest.in_progress inbound_id=%s", received.stored.id)
                 return response.json([])
             metadata: Dict[str, Any] = {
                 "inbound_id": received.stored.id,
+                "lease": lease.token,
                 "surface": inbound.surface,
                 "channel": inbound.channel,
                 "thread_key": inbound.thread_key,

@@ -38,7 +38,7 @@ def portal(tmp_path_factory):
         ("urgent", "I want to kill myself", Parse("emergency", 0.95)),
     ):
         received = service.receive(Inbound("rest", key, f"t-{key}", "private_message", text))
-        refs[key] = service.handle(received.stored.id, received.deidentified_text, parse).case_reference
+        refs[key] = service.handle(service.lease(received.stored.id), received.deidentified_text, parse).case_reference
     port = free_port()
     server = Server("portal", [str(VENV_BIN / "python"), "-m", "triage", "portal", "--port", str(port)],
                     env, tmp, f"http://127.0.0.1:{port}/login")

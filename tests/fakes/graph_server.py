@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
+import hmac
 import itertools
 import json
 import re
@@ -71,11 +73,15 @@ class _Failure:
     error_type: str
     message: str
     remaining: Optional[int]    # None: until cleared
+    retry_after: Optional[str] = None
 
 
 class FakeGraph:
-    def __init__(self, access_token: Optional[str] = None) -> None:
+    def __init__(self, access_token: Optional[str] = None,
+                 app_secret: Optional[str] = None) -> None:
         self.access_token = access_token  # when set, other tokens get Meta's code 190
+        # When set, a call without the right appsecret_proof gets Meta's code 100.
+        self.app_secret = app_secret
         self._lock = threading.Lock()
         self._calls: List[Call] = []
         self._failures: List[_Failure] = []
@@ -163,9 +169,10 @@ class FakeGraph:
     # -- failures and records ------------------------------------------------------------
 
     def fail_next(self, n: int, status: int = 500, *, path: str = "", code: Optional[int] = None,
-                  subcode: Optional[int] = None) -> None:
-        """The next `n` calls under `path` get `status` with a Meta error body."""
-        self._add_failure(path, status, code, subcode, n)
+                  subcode: Optional[int] = None, retry_after: Optional[str] = None) -> None:
+        """The next `n` calls under `path` get `status` with a Meta error body (and a
+        `Retry-After` header when given)."""
+        self._add_failure(path, status, code, subcode, n, retry_after)
 
     def fail_with(self, status: int = 400, code: Optional[int] = 10,
                   subcode: Optional[int] = 2018278, *, path: str = "",
@@ -191,14 +198,15 @@ class FakeGraph:
         return [c for c in self.calls if c.path.startswith(prefix)]
 
     def _add_failure(self, prefix: str, status: int, code: Optional[int],
-                     subcode: Optional[int], remaining: Optional[int]) -> None:
+                     subcode: Optional[int], remaining: Optional[int],
+                     retry_after: Optional[str] = None) -> None:
         default_code, error_type, message = _DEFAULT_ERRORS.get(
             status, (1, "OAuthException", "An unknown error occurred"))
         code = default_code if code is None else code
         message = _MESSAGES.get((code, subcode)) or _MESSAGES.get((code, None)) or message
         with self._lock:
             self._failures.append(_Failure(prefix, status, code, subcode, error_type, message,
-                                           remaining))
+                                           remaining, retry_after))
 
     def _take_failure(self, path: str) -> Optional[_Failure]:
         with self._lock:
@@ -231,18 +239,25 @@ class FakeGraph:
         auth = request.headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else query.get("access_token")
 
+        headers = {}
         if self.access_token is not None and token != self.access_token:
             status, payload = 400, _error(190, None, "OAuthException", _MESSAGES[(190, None)])
+        elif self.app_secret is not None and query.get("appsecret_proof") != hmac.new(
+                self.app_secret.encode(), (token or "").encode(), hashlib.sha256).hexdigest():
+            status, payload = 400, _error(100, None, "GraphMethodException",
+                                          "Invalid appsecret_proof provided in the API argument")
         elif (failure := self._take_failure(path)) is not None:
             status = failure.status
             payload = _error(failure.code, failure.subcode, failure.error_type, failure.message)
+            if failure.retry_after is not None:
+                headers["Retry-After"] = failure.retry_after
         else:
             status, payload = self._answer(request.method, path, body_json or form or {})
 
         with self._lock:
             self._calls.append(Call(request.method, path, version, query, body_json, form,
                                     token, status))
-        return json_response(payload, status=status)
+        return json_response(payload, status=status, headers=headers)
 
     def _answer(self, method: str, path: str, body: Dict[str, Any]):
         parts = [p for p in path.split("/") if p]

@@ -128,6 +128,17 @@ def test_hide_rule(taxonomy, category, confidence, phi, surface, hide_setting, h
     assert d.hide is hidden
 
 
+@pytest.mark.parametrize("phi,surface,hidden,also_private", [
+    (("NAME", "ID"), PUB, True, True), (("HEALTH",), PUB, False, False), ((), PUB, False, False),
+    (("NAME",), PRIV, False, False),
+])
+def test_a_public_emergency_with_identifiers_is_answered_in_both_places_and_hidden(
+        taxonomy, phi, surface, hidden, also_private):
+    d = decide("emergency", 0.9, phi, surface, FREE, taxonomy, crisis=Crisis.MEDICAL)
+    assert (d.template_key, d.reply_surface) == ("emergency_medical", surface)
+    assert (d.hide, d.also_private) == (hidden, also_private)
+
+
 @pytest.mark.parametrize("phi,hidden", [(("NAME",), True), ((), False)])
 def test_a_public_phi_comment_on_an_owned_thread_is_hidden_in_silence(taxonomy, phi, hidden):
     d = decide("praise", 0.9, phi, PUB, OWNED, taxonomy)

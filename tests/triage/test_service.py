@@ -18,9 +18,13 @@ def _inbound(text, key="m1", thread="t1", surface="private_message"):
     return Inbound("rest", key, thread, surface, text)
 
 
+def _handle(service, inbound_id, text, parse):
+    return service.handle(service.lease(inbound_id), text, parse)
+
+
 def _receive_and_handle(service, text, parse, **kw):
     received = service.receive(_inbound(text, **kw))
-    return received, service.handle(received.stored.id, received.deidentified_text, parse)
+    return received, _handle(service, received.stored.id, received.deidentified_text, parse)
 
 
 def test_phi_message_opens_high_priority_case_and_sends_portal_template(service):
@@ -74,9 +78,12 @@ def test_duplicate_delivery_is_stored_once_and_answered_once(service):
     first = service.receive(_inbound("hello"))
     again = service.receive(_inbound("hello"))
     assert (again.stored.id, again.stored.duplicate) == (first.stored.id, True)
-    service.handle(first.stored.id, "hello", Parse("other", 0.9))
-    repeat = service.handle(first.stored.id, "hello", Parse("other", 0.9))
+    lease = service.lease(first.stored.id)
+    assert service.lease(first.stored.id) is None  # held: a second worker gets nothing
+    service.handle(lease, "hello", Parse("other", 0.9))
+    repeat = service.handle(lease, "hello", Parse("other", 0.9))
     assert repeat.replies == () and repeat.decision.reason is Reason.DUPLICATE
+    assert service.lease(first.stored.id) is None  # finished: nobody gets it again
 
 
 def test_crash_before_answer_leaves_message_pending(service):
@@ -106,7 +113,8 @@ def test_concurrent_messages_on_a_new_thread_open_one_case(service):
 
     def work(inbound_id):
         try:
-            refs.append(service.handle(inbound_id, "my chest hurts", Parse("clinical_request", 0.9)).case_reference)
+            refs.append(_handle(service, inbound_id, "my chest hurts",
+                                Parse("clinical_request", 0.9)).case_reference)
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -120,36 +128,6 @@ def test_concurrent_messages_on_a_new_thread_open_one_case(service):
     assert len(service.repository.list_open_cases()) == 1
 
 
-def test_a_failed_delivery_opens_a_case_when_there_is_none(service):
-    received, outcome = _receive_and_handle(
-        service, "where do I park?", Parse("general_question", 0.9, (), "parking"), key="d1")
-    assert outcome.case_reference is None
-    ref = service.record_undelivered(received.stored.id, "send_message", "user-1",
-                                     "graph 400 code=10", "faq_parking.private")
-    case = service.repository.get_case(ref)
-    assert (case.reason, case.priority) == ("delivery_failed", "normal")
-    (delivery,) = service.repository.list_deliveries(case_id=case.id)
-    assert (delivery.status, delivery.reason) == ("failed", "graph 400 code=10")
-
-
-def test_a_failed_delivery_joins_the_existing_case(service):
-    received, outcome = _receive_and_handle(
-        service, "my son has a rash what cream", Parse("clinical_request", 0.9), key="d2")
-    ref = service.record_undelivered(received.stored.id, "private_reply", "c-1", "window closed",
-                                     status="skipped")
-    assert ref == outcome.case_reference
-
-
-def test_one_private_reply_per_comment(service):
-    from triage.errors import Conflict
-
-    received, _ = _receive_and_handle(service, "is the er open", Parse("general_question", 0.9), key="d3")
-    service.record_sent(received.stored.id, "private_reply", "comment-9", "secure_portal.private", "m1")
-    assert service.repository.private_reply_sent("comment-9")
-    with pytest.raises(Conflict):
-        service.record_sent(received.stored.id, "private_reply", "comment-9", "secure_portal.private", "m2")
-
-
 # Spam is not PHI: a promoter's contact details are not a patient's (policy rule 3).
 PROMO = "Cheap Ozempic no prescription!! WhatsApp +1 (555) 201-3344 or write rx.deals@promo-mail.com"
 REQUEST = "hi my name is Maria Lopez, please call me at (555) 201-3344 to move my appointment"
@@ -158,7 +136,7 @@ REQUEST = "hi my name is Maria Lopez, please call me at (555) 201-3344 to move m
 def test_spam_with_a_business_phone_is_hidden_and_opens_no_case(service):
     received = service.receive(_inbound(PROMO, surface="public_comment"))
     assert {"PHONE", "EMAIL"} <= set(received.phi_types)  # the detector does see them
-    outcome = service.handle(received.stored.id, received.deidentified_text,
+    outcome = _handle(service, received.stored.id, received.deidentified_text,
                              Parse("spam", 0.93, received.phi_types))
     assert outcome.decision.action is Action.IGNORE and outcome.decision.hide
     assert outcome.case_reference is None and outcome.replies == ()
@@ -168,7 +146,7 @@ def test_spam_with_a_business_phone_is_hidden_and_opens_no_case(service):
 def test_a_real_request_with_the_same_phone_still_escalates(service):
     received = service.receive(_inbound(REQUEST, key="m2", thread="t2"))
     assert "PHONE" in received.phi_types
-    outcome = service.handle(received.stored.id, received.deidentified_text,
+    outcome = _handle(service, received.stored.id, received.deidentified_text,
                              Parse("appointment_request", 0.9, received.phi_types))
     assert outcome.decision.reason is Reason.PHI and outcome.case_reference
     assert outcome.replies[0].template_id == "secure_portal.private"
@@ -177,7 +155,7 @@ def test_a_real_request_with_the_same_phone_still_escalates(service):
 def test_a_complaint_with_health_details_gets_the_private_complaint_path(service):
     text = "2 stars. my chemo nurse on 4 West ignored my call light for an hour during my infusion"
     received = service.receive(_inbound(text, key="m3", thread="t3", surface="public_comment"))
-    outcome = service.handle(received.stored.id, received.deidentified_text,
+    outcome = _handle(service, received.stored.id, received.deidentified_text,
                              Parse("negative_review", 0.9, ("HEALTH",)))
     case = service.repository.get_case(outcome.case_reference)
     assert case.category == "negative_review" and case.priority == "normal"

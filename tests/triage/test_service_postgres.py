@@ -47,6 +47,17 @@ test_duplicate_delivery_is_stored_once_and_answered_once = (
     shared.test_duplicate_delivery_is_stored_once_and_answered_once)
 test_concurrent_messages_on_a_new_thread_open_one_case = (
     shared.test_concurrent_messages_on_a_new_thread_open_one_case)
-test_a_failed_delivery_opens_a_case_when_there_is_none = (
-    shared.test_a_failed_delivery_opens_a_case_when_there_is_none)
-test_one_private_reply_per_comment = shared.test_one_private_reply_per_comment
+# Leases (the SKIP LOCKED path) and the outbox, on PostgreSQL.
+from tests.triage import test_outbox as outbox  # noqa: E402
+from tests.triage.test_outbox import graph, sender  # noqa: E402,F401 - fixtures
+
+test_a_worker_whose_lease_was_taken_over_finishes_nothing = (
+    outbox.test_a_worker_whose_lease_was_taken_over_finishes_nothing)
+test_lease_stale_takes_what_no_live_worker_holds = (
+    outbox.test_lease_stale_takes_what_no_live_worker_holds)
+test_the_sender_sends_each_operation_once_and_records_it = (
+    outbox.test_the_sender_sends_each_operation_once_and_records_it)
+test_recovery_retries_a_hide_but_never_resends_a_reply = (
+    outbox.test_recovery_retries_a_hide_but_never_resends_a_reply)
+test_the_database_refuses_a_second_live_private_reply = (
+    outbox.test_the_database_refuses_a_second_live_private_reply)

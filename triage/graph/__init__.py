@@ -2,10 +2,10 @@
 
 from triage.graph.client import (
     FACEBOOK, INSTAGRAM, PLATFORMS, GraphApi, GraphError, GraphRejected, GraphUnavailable,
-    HttpGraphApi,
+    THROTTLING_CODES, HttpGraphApi,
 )
 from triage.graph.rules import (
-    ALREADY_REPLIED, PRIVATE_REPLY_EXPIRED, WINDOW_CLOSED, DeliveryPlan, HideComment,
+    ALREADY_REPLIED, HUMAN_AGENT, PRIVATE_REPLY_EXPIRED, WINDOW_CLOSED, DeliveryPlan, HideComment,
     Operation, PlanStep, PrivateReply, ReplyToComment, SendMessage, Skipped,
     messaging_window_open, plan_delivery, private_reply_allowed,
 )
@@ -15,5 +15,6 @@ __all__ = [
     "GraphApi", "HttpGraphApi", "GraphError", "GraphRejected", "GraphUnavailable",
     "messaging_window_open", "private_reply_allowed", "plan_delivery", "DeliveryPlan",
     "Operation", "PlanStep", "SendMessage", "ReplyToComment", "PrivateReply", "HideComment",
-    "Skipped", "WINDOW_CLOSED", "ALREADY_REPLIED", "PRIVATE_REPLY_EXPIRED",
+    "Skipped", "WINDOW_CLOSED", "ALREADY_REPLIED", "PRIVATE_REPLY_EXPIRED", "HUMAN_AGENT",
+    "THROTTLING_CODES",
 ]

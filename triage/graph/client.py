@@ -9,15 +9,21 @@ and tests point it at `tests.fakes.graph_server.FakeGraph`. Errors:
         └── GraphUnavailable   5xx / 429 / no connection until the attempts ran out,
                                or a timeout after the request left (outcome unknown)
 
-Retries: 5xx, 429 and connection failures are retried with exponential backoff
-(`backoff * 2 ** (attempt - 1)` seconds, through the injected `sleep`). A read timeout is
-*not* retried: the request may have been delivered, and sending twice is worse than a case
-marked "delivery failed". The access token travels in the `Authorization: Bearer` header,
-never in a URL, and log lines carry the operation, status and attempt only.
+Retries: 5xx, 429, Meta's throttling codes (4, 17, 32, 613, which arrive as HTTP 400) and
+connection failures are retried with exponential backoff (`backoff * 2 ** (attempt - 1)`
+seconds, through the injected `sleep`), or after `Retry-After` when Meta sends one (capped
+at `max_retry_after`). A read timeout is *not* retried: the request may have been
+delivered, so the error says `outcome_unknown` and the outbox hands it to a person rather
+than sending twice. The access token travels in the `Authorization: Bearer` header, never
+in a URL; with the app secret configured, every call carries `appsecret_proof` (HMAC-SHA256
+of the token keyed with the app secret), as Meta recommends for server-side calls. Log
+lines carry the operation, status and attempt only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from typing import Any, Callable, Dict, Optional, Protocol
@@ -28,7 +34,7 @@ from triage.errors import TriageError
 
 __all__ = [
     "FACEBOOK", "INSTAGRAM", "PLATFORMS", "GraphApi", "HttpGraphApi",
-    "GraphError", "GraphRejected", "GraphUnavailable",
+    "GraphError", "GraphRejected", "GraphUnavailable", "THROTTLING_CODES",
 ]
 
 log = logging.getLogger(__name__)
@@ -41,6 +47,8 @@ PLATFORMS = (FACEBOOK, INSTAGRAM)
 CODE_PERMISSION = 10
 SUBCODE_OUTSIDE_WINDOW = 2018278
 CODE_USER_UNAVAILABLE = 551
+# Rate limits that Meta reports as HTTP 400: application, user, page and custom-level.
+THROTTLING_CODES = frozenset({4, 17, 32, 613})
 
 
 class GraphError(TriageError):
@@ -49,8 +57,10 @@ class GraphError(TriageError):
     def __init__(self, operation: str, detail: str, *, status: Optional[int] = None,
                  code: Optional[int] = None, subcode: Optional[int] = None,
                  error_type: Optional[str] = None, fbtrace_id: Optional[str] = None,
-                 attempts: int = 1) -> None:
+                 attempts: int = 1, outcome_unknown: bool = False) -> None:
         self.operation = operation
+        # The request may have reached Meta (a timeout after sending): do not resend blindly.
+        self.outcome_unknown = outcome_unknown
         self.status = status
         self.code = code
         self.subcode = subcode
@@ -83,18 +93,20 @@ class GraphRejected(GraphError):
 
 
 class GraphUnavailable(GraphError):
-    """The Graph API kept failing (5xx, 429, no connection) until the attempts ran out."""
+    """The Graph API kept failing (5xx, 429, throttling, no connection) until the attempts
+    ran out, or timed out after sending (`outcome_unknown`)."""
 
 
 class GraphApi(Protocol):
     """What the bot needs from Meta. Each call returns Meta's id of what it sent or changed."""
 
     def send_message(self, page_token: Optional[str], recipient_id: str, text: str, *,
-                     platform: str) -> str:
+                     platform: str, tag: Optional[str] = None) -> str:
         """Send a DM (Messenger or Instagram) to a PSID / IGSID; returns the message id.
 
         `page_token` overrides the client's access token for this call (one app serving
-        several pages); None uses the client's own."""
+        several pages); None uses the client's own. `tag` (HUMAN_AGENT) sends a person's
+        reply outside the 24-hour window."""
 
     def reply_to_comment(self, comment_id: str, text: str, *, platform: str) -> str:
         """Reply publicly under a comment; returns the new comment's id."""
@@ -118,7 +130,8 @@ class HttpGraphApi:
                  version: str = "v19.0", session: Optional[requests.Session] = None,
                  sleep: Callable[[float], None] = time.sleep, max_attempts: int = 4,
                  backoff: float = 0.5, timeout: float = 10.0,
-                 ig_account_id: Optional[str] = None) -> None:
+                 ig_account_id: Optional[str] = None, app_secret: Optional[str] = None,
+                 max_retry_after: float = 60.0) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self.base_url = base_url.rstrip("/")
@@ -129,6 +142,8 @@ class HttpGraphApi:
         self.backoff = backoff
         self.timeout = timeout
         self._token = access_token
+        self._app_secret = app_secret or None
+        self.max_retry_after = max_retry_after
         self._sleep = sleep
         self._http = session or requests.Session()
 
@@ -138,10 +153,13 @@ class HttpGraphApi:
     # -- the four operations -------------------------------------------------------------
 
     def send_message(self, page_token: Optional[str], recipient_id: str, text: str, *,
-                     platform: str) -> str:
+                     platform: str, tag: Optional[str] = None) -> str:
         _check_platform(platform)
         body: Dict[str, Any] = {"recipient": {"id": recipient_id}, "message": {"text": text}}
-        if platform == FACEBOOK:
+        if tag:
+            body["messaging_type"] = "MESSAGE_TAG"
+            body["tag"] = tag
+        elif platform == FACEBOOK:
             body["messaging_type"] = "RESPONSE"
         data = self._post("send_message", f"/{self._account(platform)}/messages", body,
                           token=page_token)
@@ -175,16 +193,36 @@ class HttpGraphApi:
     def _delay(self, attempt: int) -> float:
         return self.backoff * (2 ** (attempt - 1))
 
+    def _retry_after(self, resp: requests.Response) -> Optional[float]:
+        """Meta's `Retry-After` in seconds (capped), if it sent a usable one."""
+        try:
+            value = float(resp.headers.get("Retry-After", ""))
+        except ValueError:
+            return None
+        return min(max(value, 0.0), self.max_retry_after)
+
+    def _params(self, token: str) -> Dict[str, str]:
+        if not self._app_secret:
+            return {}
+        proof = hmac.new(self._app_secret.encode("utf-8"), token.encode("utf-8"),
+                         hashlib.sha256).hexdigest()
+        return {"appsecret_proof": proof}
+
     def _post(self, operation: str, path: str, body: Dict[str, Any], *,
               token: Optional[str] = None) -> Dict[str, Any]:
         url = f"{self.base_url}/{self.version}{path}"
-        headers = {"Authorization": f"Bearer {token or self._token}"}
+        token = token or self._token
+        headers = {"Authorization": f"Bearer {token}"}
+        params = self._params(token)
         last: Optional[GraphUnavailable] = None
+        wait: Optional[float] = None
         for attempt in range(1, self.max_attempts + 1):
             if attempt > 1:
-                self._sleep(self._delay(attempt - 1))
+                self._sleep(wait if wait is not None else self._delay(attempt - 1))
+            wait = None
             try:
-                resp = self._http.post(url, json=body, headers=headers, timeout=self.timeout)
+                resp = self._http.post(url, json=body, headers=headers, params=params,
+                                       timeout=self.timeout)
             except requests.ConnectionError as exc:  # includes ConnectTimeout: nothing was sent
                 log.warning("graph.call op=%s status=%s attempt=%d", operation,
                             type(exc).__name__, attempt)
@@ -193,7 +231,7 @@ class HttpGraphApi:
             except requests.Timeout:  # read timeout: the request may have been delivered
                 log.error("graph.call op=%s status=ReadTimeout attempt=%d", operation, attempt)
                 raise GraphUnavailable(operation, "timed out after sending; outcome unknown",
-                                       attempts=attempt) from None
+                                       attempts=attempt, outcome_unknown=True) from None
             except requests.RequestException as exc:
                 log.error("graph.call op=%s status=%s attempt=%d", operation,
                           type(exc).__name__, attempt)
@@ -211,10 +249,12 @@ class HttpGraphApi:
                 return data if isinstance(data, dict) else {}
 
             err = _meta_error(resp)
-            if status == 429 or status >= 500:
-                log.warning("graph.call op=%s status=%d attempt=%d", operation, status, attempt)
+            if status == 429 or status >= 500 or err["code"] in THROTTLING_CODES:
+                log.warning("graph.call op=%s status=%d attempt=%d code=%s", operation, status,
+                            attempt, err["code"])
                 last = GraphUnavailable(operation, "gave up after retries", status=status,
                                         attempts=attempt, **err)
+                wait = self._retry_after(resp)
                 continue
             log.error("graph.call op=%s status=%d attempt=%d code=%s subcode=%s", operation,
                       status, attempt, err["code"], err["subcode"])

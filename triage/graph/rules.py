@@ -22,6 +22,7 @@ from triage.graph.client import PLATFORMS, GraphApi
 
 __all__ = [
     "PUBLIC_COMMENT", "PRIVATE_MESSAGE", "MESSAGING_WINDOW", "PRIVATE_REPLY_WINDOW",
+    "HUMAN_AGENT", "HUMAN_AGENT_WINDOW",
     "WINDOW_CLOSED", "ALREADY_REPLIED", "PRIVATE_REPLY_EXPIRED", "ALLOWED",
     "messaging_window_open", "private_reply_allowed",
     "SendMessage", "ReplyToComment", "PrivateReply", "HideComment", "Skipped",
@@ -34,6 +35,9 @@ SURFACES = (PUBLIC_COMMENT, PRIVATE_MESSAGE)
 
 MESSAGING_WINDOW = dt.timedelta(hours=24)
 PRIVATE_REPLY_WINDOW = dt.timedelta(days=7)
+# Meta's HUMAN_AGENT tag: a person (never the bot) may answer a DM for 7 days.
+HUMAN_AGENT = "HUMAN_AGENT"
+HUMAN_AGENT_WINDOW = dt.timedelta(days=7)
 
 ALLOWED = "allowed"
 WINDOW_CLOSED = "messaging window closed"
@@ -68,9 +72,14 @@ class SendMessage:
     recipient_id: str
     text: str = dataclasses.field(repr=False)  # text stays out of reprs and logs
     page_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    # HUMAN_AGENT: a person's reply after the 24-hour window (Meta allows 7 days).
+    tag: Optional[str] = None
     name = "send_message"
 
     def apply(self, api: GraphApi) -> str:
+        if self.tag:
+            return api.send_message(self.page_token, self.recipient_id, self.text,
+                                    platform=self.platform, tag=self.tag)
         return api.send_message(self.page_token, self.recipient_id, self.text,
                                 platform=self.platform)
 
@@ -148,7 +157,7 @@ def plan_delivery(*, surface: str, reply_surface: Optional[str], text: Optional[
                   last_user_message_at: Optional[dt.datetime] = None,
                   comment_created_at: Optional[dt.datetime] = None,
                   already_private_replied: bool = False,
-                  page_token: Optional[str] = None) -> DeliveryPlan:
+                  page_token: Optional[str] = None, human: bool = False) -> DeliveryPlan:
     """Turn a decision into Graph calls.
 
     surface:        where the message arrived ("public_comment" | "private_message");
@@ -158,7 +167,9 @@ def plan_delivery(*, surface: str, reply_surface: Optional[str], text: Optional[
     sender_id:      the PSID / IGSID (DMs); comment_id: the comment (comments);
     last_user_message_at: the user's last DM (window check);
     comment_created_at / already_private_replied: the private reply rule (defaults to `now`
-    when the comment time is unknown, i.e. the comment just arrived).
+    when the comment time is unknown, i.e. the comment just arrived);
+    human:          a moderator wrote or chose this reply: a DM between 24 hours and 7 days
+                    after the user's message goes out with the HUMAN_AGENT tag (never the bot's).
     """
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}")
@@ -178,6 +189,9 @@ def plan_delivery(*, surface: str, reply_surface: Optional[str], text: Optional[
                 raise ValueError("a DM reply needs sender_id")
             if messaging_window_open(last_user_message_at, now):
                 steps.append(SendMessage(platform, sender_id, text, page_token))
+            elif (human and last_user_message_at is not None
+                  and now - last_user_message_at < HUMAN_AGENT_WINDOW):
+                steps.append(SendMessage(platform, sender_id, text, page_token, HUMAN_AGENT))
             else:
                 steps.append(Skipped(SendMessage.name, WINDOW_CLOSED))
         return DeliveryPlan(tuple(steps))

@@ -5,7 +5,10 @@ reply, relabel, resolve, release... through the same `QueueRepository`, with eve
 checked (`triage.queue.status`) and written with an append-only audit row.
 """
 
-from triage.queue.deliveries import DeliveryView, NewDelivery
+from triage.queue.deliveries import DeliveryView
+from triage.queue.intake import (
+    UNFINISHED, Lease, LeaseLost, NewOperation, ThreadRace, TriageUnit,
+)
 from triage.queue.db import create_schema, downgrade_schema, head_revision, make_engine
 from triage.queue.models import (
     Actor,
@@ -20,6 +23,7 @@ from triage.queue.models import (
     Note,
     OriginalMessage,
     Reply,
+    ReplyContext,
     Stored,
     User,
     utcnow,
@@ -29,7 +33,13 @@ from triage.queue.status import OPEN_STATUSES, TRANSITIONS, Role, Status, Transi
 
 __all__ = [
     "DeliveryView",
-    "NewDelivery",
+    "Lease",
+    "LeaseLost",
+    "NewOperation",
+    "ThreadRace",
+    "TriageUnit",
+    "UNFINISHED",
+    "ReplyContext",
     "Actor",
     "AuditEvent",
     "CaseFilter",

@@ -20,6 +20,18 @@ def utcnow() -> dt.datetime:
 
 # -- intake (the bot's side) --------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
+class ReplyContext:
+    """Where a platform reply to a message goes (Meta): stored with the message, so a
+    message recovered after a crash can be answered without the process that stored it."""
+
+    platform: str
+    sender_id: Optional[str] = None
+    comment_id: Optional[str] = None
+    # The platform's time of the message (naive UTC), for the 24-hour and 7-day rules.
+    sent_at: Optional[dt.datetime] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class NewInbound:
     channel: str
     message_key: str
@@ -28,6 +40,7 @@ class NewInbound:
     original_text: str
     redacted_text: str
     phi_types: Sequence[str] = ()
+    reply_to: Optional[ReplyContext] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +67,20 @@ class InboundView:
     template_id: Optional[str]
     case_id: Optional[int]
     received_at: dt.datetime
+    confidence: Optional[float] = None
+    reason: Optional[str] = None
+    attempts: int = 0
+    lease_expires_at: Optional[dt.datetime] = None
+    platform: Optional[str] = None
+    sender_id: Optional[str] = None
+    comment_id: Optional[str] = None
+    sent_at: Optional[dt.datetime] = None
+
+    @property
+    def reply_to(self) -> Optional[ReplyContext]:
+        if self.platform is None:
+            return None
+        return ReplyContext(self.platform, self.sender_id, self.comment_id, self.sent_at)
 
 
 @dataclasses.dataclass(frozen=True)

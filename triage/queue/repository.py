@@ -1,6 +1,7 @@
-"""The queue's repository: the bot's intake and the queue's reads live here; the
-moderators' workflow, case work and users live in `workflow`, `casework` and `users`.
-All the queue's SQL is in these four modules; every public method is one transaction.
+"""The queue's repository: cases and the queue's reads live here; the bot's intake in
+`intake`, the outbox in `deliveries`, the moderators' workflow, case work and users in
+`workflow`, `casework` and `users`. All the queue's SQL is in these modules; every public
+method is one transaction (`triaging` is one transaction across its `with` block).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from triage.queue.models import (
     Stored,
     utcnow,
 )
-from triage.queue.deliveries import DeliveriesMixin
+from triage.queue.deliveries import OutboxMixin
+from triage.queue.intake import IntakeMixin
 from triage.queue.stats import StatsMixin
 from triage.queue.status import Status, Transition, check_transition
 from triage.queue.tables import OPEN_STATUSES, audit_events, cases, inbound_messages
@@ -49,66 +51,17 @@ def new_reference() -> str:
     return "IT-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(6))
 
 
-class QueueRepository(WorkflowMixin, CaseworkMixin, UsersMixin, StatsMixin, DeliveriesMixin):
+class QueueRepository(IntakeMixin, OutboxMixin, WorkflowMixin, CaseworkMixin, UsersMixin,
+                      StatsMixin):
     """The queue's data access: `QueueRepository(engine)` (optionally `clock=`)."""
 
-    # -- inbound -------------------------------------------------------------
-    def store_inbound(self, msg: NewInbound) -> Stored:
-        """Insert before anything answers it; a redelivery returns the first row."""
-        values = dict(
-            channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
-            surface=msg.surface, original_text=msg.original_text,
-            redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
-            received_at=self._now(), status="received",
-        )
-        try:
-            with self._begin() as session:
-                new_id = session.execute(
-                    sa.insert(inbound_messages).values(**values)
-                ).inserted_primary_key[0]
-                return Stored(new_id, False, "received")
-        except IntegrityError:
-            pass
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not store inbound message: {type(exc).__name__}") from exc
-        with self._begin() as session:
-            row = session.execute(
-                sa.select(inbound_messages.c.id, inbound_messages.c.status).where(
-                    inbound_messages.c.channel == msg.channel,
-                    inbound_messages.c.message_key == msg.message_key,
-                )
-            ).one()
-            return Stored(row.id, True, row.status)
-
+    # -- inbound (store, claim, triage: `IntakeMixin`) ---------------------------
     def get_inbound(self, inbound_id: int) -> InboundView:
         with self._begin() as session:
             row = session.execute(
                 sa.select(inbound_messages).where(inbound_messages.c.id == inbound_id)
             ).one()
             return row_to(InboundView, row)
-
-    def mark_triaged(self, inbound_id: int, category: str, confidence: float, action: str,
-                     reason: str, template_id: Optional[str]) -> None:
-        with self._begin() as session:
-            session.execute(
-                sa.update(inbound_messages)
-                .where(inbound_messages.c.id == inbound_id)
-                .values(status="triaged", category=category, confidence=confidence,
-                        action=action, reason=reason, template_id=template_id,
-                        processed_at=self._now())
-            )
-
-    def pending_inbound(self, older_than: dt.timedelta = dt.timedelta(0)) -> List[InboundView]:
-        """Messages stored but never triaged (e.g. the process died mid-turn)."""
-        cutoff = self._now() - older_than
-        with self._begin() as session:
-            rows = session.execute(
-                sa.select(inbound_messages)
-                .where(inbound_messages.c.status == "received",
-                       inbound_messages.c.received_at <= cutoff)
-                .order_by(inbound_messages.c.id)
-            ).all()
-            return [row_to(InboundView, r) for r in rows]
 
     # -- the bot's side of cases -------------------------------------------------
     def open_case_for_thread(self, channel: str, thread_key: str) -> Optional[CaseView]:

@@ -43,7 +43,8 @@ inbound_messages = sa.Table(
     sa.Column("redacted_text", sa.Text, nullable=False),
     sa.Column("phi_types", sa.String(200), nullable=False, default=""),
     sa.Column("received_at", sa.DateTime, nullable=False),
-    # received -> triaged (answered or escalated); a crash leaves `received` for replay.
+    # received -> processing (under a lease) -> triaged (answered or escalated). A worker
+    # that dies leaves `received` or an expired lease; the recovery loop picks it up.
     sa.Column("status", sa.String(16), nullable=False, default="received"),
     sa.Column("category", sa.String(32)),
     sa.Column("confidence", sa.Float),
@@ -52,6 +53,16 @@ inbound_messages = sa.Table(
     sa.Column("template_id", sa.String(64)),
     sa.Column("processed_at", sa.DateTime),
     sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id")),
+    # The lease of the worker handling the message: its token fences a late finisher.
+    sa.Column("lease_token", sa.String(36)),
+    sa.Column("lease_expires_at", sa.DateTime),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # Where a reply goes (Meta): enough to plan the delivery again after a crash.
+    sa.Column("platform", sa.String(16)),
+    sa.Column("sender_id", sa.String(200)),
+    sa.Column("comment_id", sa.String(200)),
+    # The platform's time of the message (the 24-hour window and 7-day rules count from it).
+    sa.Column("sent_at", sa.DateTime),
     sa.UniqueConstraint("channel", "message_key", name="uq_inbound_channel_message"),
 )
 sa.Index("ix_inbound_status", inbound_messages.c.status, inbound_messages.c.received_at)
@@ -185,9 +196,13 @@ case_replies = sa.Table(
 )
 sa.Index("ix_case_replies_case", case_replies.c.case_id, case_replies.c.id)
 
-# Every operation sent to a platform on the bot's behalf (a DM, a public or private reply,
-# hiding a comment): the delivery log, and the record that keeps Meta's one-private-reply-
-# per-comment rule. A failed or skipped delivery keeps its reason; its case says so.
+# The outbox and delivery log in one: every operation on a platform on the bot's or a
+# moderator's behalf (a DM, a public or private reply, hiding a comment). It is written in
+# the transaction that made the decision (`pending`), claimed by a sender (`sending`, with a
+# lease), and ends `sent`, `failed`, `skipped` (Meta's rules forbid it) or `unknown` (a crash
+# between the call and its record: never sent again without a person). Failed, skipped and
+# unknown operations land on a case. The rows keep Meta's one-private-reply rule.
+OPERATION_STATUSES = ("pending", "sending", "sent", "failed", "skipped", "unknown")
 deliveries = sa.Table(
     "deliveries",
     metadata,
@@ -203,15 +218,32 @@ deliveries = sa.Table(
     sa.Column("reason", sa.String(200)),
     sa.Column("platform_id", sa.String(200)),
     sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.CheckConstraint("status IN ('sent', 'failed', 'skipped')", name="ck_deliveries_status"),
+    # One row per planned operation: a second plan of the same operation is refused.
+    sa.Column("idempotency_key", sa.String(64)),
+    sa.Column("platform", sa.String(16)),
+    # The rendered approved template (never user text); NULL for a hide.
+    sa.Column("body", sa.Text),
+    # Meta's message tag, e.g. HUMAN_AGENT for a moderator's reply after 24 hours.
+    sa.Column("tag", sa.String(24)),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("lease_expires_at", sa.DateTime),
+    sa.Column("next_attempt_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime),
+    sa.CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in OPERATION_STATUSES) + ")",
+                       name="ck_deliveries_status"),
 )
 sa.Index("ix_deliveries_inbound", deliveries.c.inbound_id)
-# One private reply per comment, enforced by the database.
+sa.Index("uq_deliveries_key", deliveries.c.idempotency_key, unique=True)
+sa.Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_attempt_at)
+# One private reply per comment, enforced by the database: planned, in flight, sent or of
+# unknown outcome, it blocks a second one.
+_PRIVATE_REPLY_HELD = sa.and_(
+    deliveries.c.operation == "private_reply",
+    deliveries.c.status.in_(("pending", "sending", "sent", "unknown")))
 sa.Index(
     "uq_deliveries_private_reply",
     deliveries.c.target_id,
     unique=True,
-    sqlite_where=sa.and_(deliveries.c.operation == "private_reply", deliveries.c.status == "sent"),
-    postgresql_where=sa.and_(deliveries.c.operation == "private_reply",
-                             deliveries.c.status == "sent"),
+    sqlite_where=_PRIVATE_REPLY_HELD,
+    postgresql_where=_PRIVATE_REPLY_HELD,
 )

@@ -171,10 +171,67 @@ def test_logs_carry_operation_status_attempt_but_no_token_or_text(graph, api, ca
         api.private_reply("111_222", TEXT, platform="facebook")
     ours = [r.getMessage() for r in caplog.records if r.name == "triage.graph.client"]
     assert ours == [
-        "graph.call op=send_message status=500 attempt=1",
+        "graph.call op=send_message status=500 attempt=1 code=2",
         "graph.call op=send_message status=200 attempt=2",
         "graph.call op=private_reply status=400 attempt=1 code=10 subcode=2018278",
     ]
     everything = caplog.text + str(info.value) + repr(api)
     assert TOKEN not in everything and TEXT not in everything
     assert "Please use" not in everything
+
+
+@pytest.mark.parametrize("code", [4, 17, 32, 613])
+def test_throttling_codes_sent_as_400_are_retried(graph, api, sleeps, code):
+    graph.fail_next(2, status=400, code=code, path=f"/{PAGE_ID}/messages")
+    assert api.send_message(None, "psid-1", TEXT, platform="facebook").startswith("m_")
+    assert [c.status for c in graph.calls] == [400, 400, 200]
+    assert sleeps == [0.5, 1.0]
+
+
+def test_retry_after_is_obeyed_and_capped(graph, sleeps):
+    api = HttpGraphApi(graph.url, PAGE_ID, TOKEN, sleep=sleeps.append, max_retry_after=30)
+    graph.fail_next(1, status=429, path=f"/{PAGE_ID}/messages", retry_after="7")
+    graph.fail_next(1, status=503, path=f"/{PAGE_ID}/messages", retry_after="3600")
+    api.send_message(None, "psid-1", TEXT, platform="facebook")
+    assert sleeps == [7.0, 30.0]
+
+
+def test_every_call_carries_appsecret_proof(sleeps):
+    import hashlib
+    import hmac
+
+    from tests.fakes.graph_server import FakeGraph
+
+    with FakeGraph(access_token=TOKEN, app_secret="s3cret") as fake:
+        api = HttpGraphApi(fake.url, PAGE_ID, TOKEN, sleep=sleeps.append, app_secret="s3cret")
+        api.send_message(None, "psid-1", TEXT, platform="facebook")
+        api.hide_comment("111_222", platform="facebook")
+        proof = hmac.new(b"s3cret", TOKEN.encode(), hashlib.sha256).hexdigest()
+        assert [c.query.get("appsecret_proof") for c in fake.calls] == [proof, proof]
+        assert all(c.status == 200 for c in fake.calls)
+        # Without the proof Meta refuses the call (code 100), and it is not retried.
+        bare = HttpGraphApi(fake.url, PAGE_ID, TOKEN, sleep=sleeps.append)
+        with pytest.raises(GraphRejected) as info:
+            bare.send_message(None, "psid-1", TEXT, platform="facebook")
+        assert info.value.code == 100
+
+
+def test_human_agent_tag(graph, api):
+    api.send_message(None, "psid-1", TEXT, platform="facebook", tag="HUMAN_AGENT")
+    assert graph.calls[-1].json == {"recipient": {"id": "psid-1"}, "message": {"text": TEXT},
+                                    "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
+
+
+def test_a_read_timeout_is_an_unknown_outcome(sleeps):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    try:
+        port = listener.getsockname()[1]
+        api = HttpGraphApi(f"http://127.0.0.1:{port}", PAGE_ID, TOKEN, sleep=sleeps.append,
+                           timeout=0.3)
+        with pytest.raises(GraphUnavailable) as info:
+            api.send_message(None, "psid-1", TEXT, platform="facebook")
+        assert info.value.outcome_unknown and sleeps == []
+    finally:
+        listener.close()

@@ -45,7 +45,7 @@ def portal(service, clock):
 
 def escalate(service, text, parse, key, thread):
     received = service.receive(Inbound("rest", key, thread, "private_message", text))
-    return service.handle(received.stored.id, received.deidentified_text, parse).case_reference
+    return service.handle(service.lease(received.stored.id), received.deidentified_text, parse).case_reference
 
 
 @pytest.fixture

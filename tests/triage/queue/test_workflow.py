@@ -172,7 +172,7 @@ def test_release_resolves_and_the_bot_answers_the_thread_again(engine, repo, sta
 
     def turn(key, text, parse):
         received = service.receive(Inbound("rest", key, "thread-r", "private_message", text))
-        return service.handle(received.stored.id, received.deidentified_text, parse)
+        return service.handle(service.lease(received.stored.id), received.deidentified_text, parse)
 
     first = turn("r1", "my son has a rash what cream", Parse("clinical_request", 0.9))
     case = repo.get_case(first.case_reference)

@@ -1,0 +1,204 @@
+"""Leases and the outbox on a real database, and the sender against the fake Graph server
+over HTTP: every stored message is finished once, every operation is on record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from tests.fakes.graph_server import FakeGraph
+from triage.graph import HttpGraphApi
+from triage.parse import Parse
+from triage.policy import Reason
+from triage.queue import ReplyContext, utcnow
+from triage.queue.tables import deliveries
+from triage.sender import OutboxSender
+from triage.service import Inbound
+
+PAGE, TOKEN = "PAGE1", "page-token"
+CLINICAL = "my son has had a rash for a week, what cream should we use"
+EXPIRED = dt.timedelta(seconds=-1)
+
+
+def _comment(service, text, key="c1", sent_at=None):
+    reply_to = ReplyContext("facebook", "user-1", key, sent_at or utcnow())
+    return service.receive(Inbound("meta_facebook", key, f"fb:comment:{key}", "public_comment",
+                                   text, reply_to=reply_to))
+
+
+def _dm(service, text, key="m1", sent_at=None):
+    reply_to = ReplyContext("facebook", "psid-1", None, sent_at or utcnow())
+    return service.receive(Inbound("meta_facebook", key, "fb:dm:PAGE1:psid-1", "private_message",
+                                   text, reply_to=reply_to))
+
+
+def _triage(service, received, parse):
+    return service.handle(service.lease(received.stored.id), received.deidentified_text, parse)
+
+
+@pytest.fixture
+def graph():
+    with FakeGraph(access_token=TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def sender(service, graph):
+    api = HttpGraphApi(graph.url, PAGE, TOKEN, sleep=lambda _s: None, max_attempts=1)
+    return OutboxSender(service.repository, api, sla_hours=24,
+                        retry_backoff=dt.timedelta(0), max_attempts=3)
+
+
+# -- leases ----------------------------------------------------------------------------
+def test_a_worker_whose_lease_was_taken_over_finishes_nothing(service):
+    received = service.receive(Inbound("rest", "k1", "t1", "private_message", CLINICAL))
+    late = service.repository.lease_message(received.stored.id, EXPIRED)  # then it stalls
+    fresh = service.lease(received.stored.id)
+    assert fresh is not None and fresh.token != late.token and fresh.attempts == 2
+    done = service.handle(fresh, CLINICAL, Parse("clinical_request", 0.9))
+    again = service.handle(late, CLINICAL, Parse("clinical_request", 0.9))
+    assert done.case_reference and again.decision.reason is Reason.DUPLICATE
+    assert len(service.repository.list_open_cases()) == 1
+    assert service.repository.get_inbound(received.stored.id).status == "triaged"
+
+
+def test_lease_stale_takes_what_no_live_worker_holds(service):
+    repo = service.repository
+    ids = [service.receive(Inbound("rest", f"k{i}", f"t{i}", "private_message", "hi")).stored.id
+           for i in range(4)]
+    repo.lease_message(ids[1], EXPIRED)                   # its worker died mid-turn
+    repo.lease_message(ids[2], dt.timedelta(minutes=5))   # alive
+    service.handle(service.lease(ids[3]), "hi", Parse("other", 0.9))  # finished
+    stale = repo.lease_stale(dt.timedelta(0), dt.timedelta(minutes=1))
+    assert [row.id for row, _ in stale] == [ids[0], ids[1]]
+    assert repo.lease_stale(dt.timedelta(0), dt.timedelta(minutes=1)) == []  # now leased
+    assert {m.id for m in repo.pending_inbound()} == {ids[0], ids[1], ids[2]}
+
+
+def test_a_fresh_received_message_is_left_to_its_worker(service):
+    service.receive(Inbound("rest", "k1", "t1", "private_message", "hi"))
+    assert service.repository.lease_stale(dt.timedelta(minutes=1), dt.timedelta(minutes=1)) == []
+
+
+# -- planning ------------------------------------------------------------------------------
+def test_a_clinical_comment_plans_hide_then_private_reply_with_the_decision(service):
+    received = _comment(service, CLINICAL)
+    outcome = _triage(service, received, Parse("clinical_request", 0.9))
+    assert outcome.planned == 2 and outcome.case_reference
+    ops = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert [(o.operation, o.status, o.target_id) for o in ops] == [
+        ("hide_comment", "pending", "c1"), ("private_reply", "pending", "c1")]
+    assert ops[1].body == outcome.replies[0].text and ops[1].template_id == "secure_portal.private"
+    assert ops[0].body is None and all(o.case_id is not None for o in ops)
+    assert service.repository.private_reply_sent("c1")  # held from the moment it is planned
+
+
+def test_a_dm_outside_the_window_is_skipped_onto_a_case(service):
+    received = _dm(service, "where do I park?", sent_at=utcnow() - dt.timedelta(hours=30))
+    outcome = _triage(service, received, Parse("general_question", 0.9, (), "parking"))
+    (op,) = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert (op.operation, op.status, op.reason) == ("send_message", "skipped",
+                                                   "messaging window closed")
+    case = service.repository.get_case_by_id(op.case_id)
+    assert outcome.case_reference is None and case.reason == "delivery_failed"
+
+
+def test_a_second_private_reply_to_a_comment_is_never_planned(service):
+    received = _comment(service, CLINICAL)
+    _triage(service, received, Parse("clinical_request", 0.9))
+    assert service.lease(received.stored.id) is None  # finished: it is never triaged twice
+    rendered = service.render(service.assess(CLINICAL, Parse("clinical_request", 0.9),
+                                             "public_comment"), "IT-X")[0]
+    service.plan_reply(received.stored.id, rendered, "mod-1")
+    private = [o for o in service.repository.list_deliveries(inbound_id=received.stored.id)
+               if o.operation == "private_reply"]
+    assert [o.status for o in private] == ["pending", "skipped"]
+
+
+# -- sending -------------------------------------------------------------------------------
+def test_the_sender_sends_each_operation_once_and_records_it(service, sender, graph):
+    received = _comment(service, CLINICAL)
+    _triage(service, received, Parse("clinical_request", 0.9))
+    assert sender.run(received.stored.id) == 2
+    assert sender.run() == 0  # nothing left: a second sweep sends nothing
+    ops = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert [(o.status, o.attempts) for o in ops] == [("sent", 1), ("sent", 1)]
+    assert [c.path for c in graph.calls] == ["/c1", f"/{PAGE}/messages"]
+    assert ops[0].platform_id == "c1" and ops[1].platform_id.startswith("m_")
+
+
+def test_transient_failures_are_retried_later_then_land_on_a_case(service, sender, graph):
+    received = _dm(service, "where do I park?")
+    _triage(service, received, Parse("general_question", 0.9, (), "parking"))
+    graph.fail_with(status=503, code=2, subcode=None)
+    for _ in range(3):
+        sender.run()
+    (op,) = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert (op.status, op.attempts) == ("failed", 3) and op.case_id is not None
+    assert service.repository.get_case_by_id(op.case_id).reason == "delivery_failed"
+
+
+def test_a_rejection_is_not_retried(service, sender, graph):
+    received = _dm(service, "where do I park?")
+    _triage(service, received, Parse("general_question", 0.9, (), "parking"))
+    graph.fail_with(status=400, code=551, subcode=None)
+    sender.run()
+    sender.run()
+    (op,) = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert (op.status, op.attempts, len(graph.calls)) == ("failed", 1, 1)
+    assert "code=551" in op.reason
+
+
+def test_recovery_retries_a_hide_but_never_resends_a_reply(service, sender, graph):
+    received = _comment(service, CLINICAL)
+    _triage(service, received, Parse("clinical_request", 0.9))
+    # A sender claimed both and died before recording anything.
+    service.repository.claim_operations(EXPIRED, inbound_id=received.stored.id)
+    assert sender.recover() == {"retried": 1, "unknown": 1}
+    sender.run()
+    hide, reply = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert (hide.status, hide.attempts) == ("sent", 2)
+    assert reply.status == "unknown" and reply.case_id is not None
+    assert [c.path for c in graph.calls] == ["/c1"]  # the private reply was not sent again
+    assert service.repository.private_reply_sent("c1")
+
+
+def test_a_moderator_reply_after_a_day_goes_with_the_human_agent_tag(service, sender, graph):
+    received = _dm(service, "thanks", sent_at=utcnow() - dt.timedelta(days=2))
+    _triage(service, received, Parse("praise", 0.9))
+    rendered = service.library.render("praise_thanks", "private_message",
+                                      service.settings.template_variables(), dt.date.today())
+    assert service.plan_reply(received.stored.id, rendered, "mod-1") == 1
+    sender.run()
+    sent = [c for c in graph.calls if c.json and c.json.get("tag")]
+    assert [c.json["tag"] for c in sent] == ["HUMAN_AGENT"]
+    # The bot's own replies never get the tag: a week-old message is simply skipped.
+    old = _dm(service, "hello?", key="m2", sent_at=utcnow() - dt.timedelta(days=8))
+    service.plan_reply(old.stored.id, rendered, "mod-2")
+    (op,) = service.repository.list_deliveries(inbound_id=old.stored.id)
+    assert op.status == "skipped"
+
+
+def test_the_database_refuses_a_second_live_private_reply(service):
+    received = _comment(service, CLINICAL)
+    _triage(service, received, Parse("clinical_request", 0.9))
+    with pytest.raises(sa.exc.IntegrityError):
+        with service.repository.engine.begin() as conn:
+            conn.execute(sa.insert(deliveries).values(
+                inbound_id=received.stored.id, operation="private_reply", target_id="c1",
+                status="pending", created_at=utcnow(), idempotency_key="other"))
+
+
+def test_a_public_emergency_naming_someone_is_hidden_and_answered_in_both_places(service):
+    received = _comment(service, "John Carter MRN 4471923 collapsed in your lobby, not breathing")
+    assert {"NAME", "ID"} <= set(received.phi_types)
+    outcome = _triage(service, received, Parse("emergency", 0.9, received.phi_types))
+    ops = service.repository.list_deliveries(inbound_id=received.stored.id)
+    assert [(o.operation, o.template_id) for o in ops] == [
+        ("hide_comment", None), ("reply_to_comment", "emergency_medical.public"),
+        ("private_reply", "emergency_medical.private")]
+    assert outcome.decision.priority.value == "urgent"
+    # The public reply is the approved template: it echoes nothing of the comment.
+    assert "Carter" not in ops[1].body and "4471923" not in ops[1].body

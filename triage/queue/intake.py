@@ -1,0 +1,263 @@
+"""The bot's intake: store first, then finish every stored message exactly once.
+
+A message moves `received -> processing -> triaged`. `lease_message` is a compare-and-set that
+gives one worker a lease (a fresh token and an expiry); the worker finishes inside
+`triaging(lease)`, which checks the token first, so a worker whose lease expired and was
+taken over cannot finish twice. A worker that dies leaves `received` (it died before its
+claim) or an expired lease, and `lease_stale` hands those to the recovery loop; on
+PostgreSQL with `FOR UPDATE SKIP LOCKED`, so two replicas never take the same rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import uuid
+from typing import Iterator, List, Optional, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from triage.errors import Conflict, StoreError
+from triage.queue._store import Store, case_select, row_to
+from triage.queue.models import CaseRef, CaseView, Escalation, InboundView, NewInbound, Stored
+from triage.queue.tables import OPEN_STATUSES, cases, deliveries, inbound_messages
+
+__all__ = ["IntakeMixin", "Lease", "LeaseLost", "NewOperation", "ThreadRace", "TriageUnit",
+           "UNFINISHED"]
+
+# Stored but not finished: what the recovery loop and the "needs attention" view look at.
+UNFINISHED = ("received", "processing")
+
+
+class LeaseLost(Conflict):
+    """The message was finished, or taken over by another worker, before this one finished."""
+
+
+class ThreadRace(Conflict):
+    """Another message of the same thread opened its case at the same moment; run the unit
+    again (it will append to that case)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Lease:
+    """One worker's hold on a message; the token is what `triaging` checks."""
+
+    inbound_id: int
+    token: str
+    expires_at: Optional[dt.datetime] = None
+    attempts: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class NewOperation:
+    """One planned platform operation (a row of the outbox)."""
+
+    inbound_id: int
+    operation: str  # send_message | reply_to_comment | private_reply | hide_comment
+    platform: str
+    target_id: str
+    # Unique per operation: planning the same operation twice is refused by the database.
+    idempotency_key: str
+    body: Optional[str] = dataclasses.field(default=None, repr=False)  # approved text only
+    template_id: Optional[str] = None
+    tag: Optional[str] = None
+    status: str = "pending"  # or "skipped", with its reason
+    reason: Optional[str] = None
+
+
+class TriageUnit:
+    """One message's triage as one transaction: read the thread, open or append its case,
+    plan the outgoing operations, mark it triaged. Made by `IntakeMixin.triaging`."""
+
+    def __init__(self, repo: "IntakeMixin", session: Session, message: InboundView) -> None:
+        self._repo = repo
+        self._session = session
+        self.message = message
+        self.case_id: Optional[int] = message.case_id
+        self._finished = False
+
+    def open_case(self) -> Optional[CaseView]:
+        row = self._session.execute(case_select().where(
+            cases.c.channel == self.message.channel, cases.c.thread_key == self.message.thread_key,
+            cases.c.status.in_(OPEN_STATUSES))).first()
+        return row_to(CaseView, row) if row is not None else None
+
+    def escalate(self, esc: Escalation, action: str) -> CaseRef:
+        """Open the thread's case or append to it (and mark the message triaged)."""
+        ref = self._repo._escalate(self._session, esc, action)
+        self.case_id = self._session.execute(
+            sa.select(cases.c.id).where(cases.c.reference == ref.reference)).scalar_one()
+        self._finished = True
+        return ref
+
+    def finish(self, category: str, confidence: Optional[float], action: str, reason: str,
+               template_id: Optional[str]) -> None:
+        """Mark a message triaged that needed no case."""
+        self._session.execute(
+            sa.update(inbound_messages).where(inbound_messages.c.id == self.message.id)
+            .values(status="triaged", category=category, confidence=confidence, action=action,
+                    reason=reason, template_id=template_id, processed_at=self._repo._now()))
+        self._finished = True
+
+    def plan(self, op: NewOperation) -> None:
+        self._repo._insert_operation(self._session, op, self.case_id)
+
+    def private_reply_held(self, comment_id: str) -> bool:
+        return self._repo._private_reply_held(self._session, comment_id)
+
+    def land_on_case(self, sla_hours: float, template_id: Optional[str]) -> int:
+        """A case for an operation that cannot go out: the message's own, or a new one."""
+        self.case_id = self._repo._land_on_case(self._session, self.message.id, sla_hours,
+                                                template_id)
+        return self.case_id
+
+
+class IntakeMixin(Store):
+    # -- store ------------------------------------------------------------------------
+    def store_inbound(self, msg: NewInbound) -> Stored:
+        """Insert before anything answers it; a redelivery returns the first row."""
+        reply = msg.reply_to
+        values = dict(
+            channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
+            surface=msg.surface, original_text=msg.original_text,
+            redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
+            received_at=self._now(), status="received",
+            platform=reply.platform if reply else None,
+            sender_id=reply.sender_id if reply else None,
+            comment_id=reply.comment_id if reply else None,
+            sent_at=reply.sent_at if reply else None,
+        )
+        try:
+            with self._begin() as session:
+                new_id = session.execute(
+                    sa.insert(inbound_messages).values(**values)
+                ).inserted_primary_key[0]
+                return Stored(new_id, False, "received")
+        except IntegrityError:
+            pass
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store inbound message: {type(exc).__name__}") from exc
+        with self._begin() as session:
+            row = session.execute(
+                sa.select(inbound_messages.c.id, inbound_messages.c.status).where(
+                    inbound_messages.c.channel == msg.channel,
+                    inbound_messages.c.message_key == msg.message_key,
+                )
+            ).one()
+            return Stored(row.id, True, row.status)
+
+    # -- leases ------------------------------------------------------------------------
+    def lease_message(self, inbound_id: int, lease_for: dt.timedelta) -> Optional[Lease]:
+        """Take the message if it is `received` or its lease expired; None if it is
+        triaged or another worker holds a live lease."""
+        now = self._now()
+        with self._begin() as session:
+            return self._lease(session, inbound_id, now, lease_for)
+
+    def _lease(self, session: Session, inbound_id: int, now: dt.datetime,
+               lease_for: dt.timedelta) -> Optional[Lease]:
+        m = inbound_messages.c
+        token = str(uuid.uuid4())
+        expires = now + lease_for
+        done = session.execute(
+            sa.update(inbound_messages)
+            .where(m.id == inbound_id, sa.or_(
+                m.status == "received",
+                sa.and_(m.status == "processing", m.lease_expires_at < now)))
+            .values(status="processing", lease_token=token, lease_expires_at=expires,
+                    attempts=m.attempts + 1)
+        ).rowcount
+        if done != 1:
+            return None
+        attempts = session.execute(sa.select(m.attempts).where(m.id == inbound_id)).scalar_one()
+        return Lease(inbound_id, token, expires, attempts)
+
+    def lease_stale(self, received_before: dt.timedelta, lease_for: dt.timedelta,
+                    limit: int = 50) -> List[Tuple[InboundView, Lease]]:
+        """Messages no live worker holds: `received` for longer than `received_before`
+        (their worker died before claiming them) or `processing` past the lease.
+        Oldest first; the caller decides the order of work among them."""
+        now = self._now()
+        m = inbound_messages.c
+        query = (sa.select(inbound_messages).where(sa.or_(
+            sa.and_(m.status == "received", m.received_at <= now - received_before),
+            sa.and_(m.status == "processing", m.lease_expires_at < now)))
+            .order_by(m.received_at, m.id).limit(limit))
+        out = []
+        with self._begin() as session:
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            for row in session.execute(query).all():
+                lease = self._lease(session, row.id, now, lease_for)
+                if lease is not None:
+                    out.append((row_to(InboundView, row), lease))
+        return out
+
+    @contextlib.contextmanager
+    def triaging(self, lease: Lease) -> Iterator[TriageUnit]:
+        """One transaction that finishes the leased message; LeaseLost if the lease is gone.
+
+        The first statement re-checks the token (and, on PostgreSQL, locks the row), so the
+        decision, its case and its planned operations are written only by the holder."""
+        m = inbound_messages.c
+        try:
+            with self._begin() as session:
+                held = session.execute(
+                    sa.update(inbound_messages)
+                    .where(m.id == lease.inbound_id, m.status == "processing",
+                           m.lease_token == lease.token)
+                    .values(lease_expires_at=self._now() + dt.timedelta(minutes=5))
+                ).rowcount
+                if held != 1:
+                    raise LeaseLost(f"inbound message {lease.inbound_id} is no longer leased here")
+                row = session.execute(sa.select(inbound_messages)
+                                      .where(m.id == lease.inbound_id)).one()
+                unit = TriageUnit(self, session, row_to(InboundView, row))
+                yield unit
+                if not unit._finished:
+                    raise StoreError("a triage unit ended without a decision; rolled back")
+        except IntegrityError as exc:
+            # The one-open-case-per-thread index: another replica won the race.
+            raise ThreadRace(f"inbound message {lease.inbound_id}: thread case race") from exc
+
+    def original_text(self, inbound_id: int) -> str:
+        """The stored original, for the bot's own replay of a message it never finished
+        (de-identified before Rasa sees it). Staff reads go through the audited
+        `original_messages` instead."""
+        with self._begin() as session:
+            return session.execute(sa.select(inbound_messages.c.original_text)
+                                   .where(inbound_messages.c.id == inbound_id)).scalar_one()
+
+    def pending_inbound(self, older_than: dt.timedelta = dt.timedelta(0)) -> List[InboundView]:
+        """Messages stored but not yet triaged (received, or processing under a lease)."""
+        cutoff = self._now() - older_than
+        with self._begin() as session:
+            rows = session.execute(
+                sa.select(inbound_messages)
+                .where(inbound_messages.c.status.in_(UNFINISHED),
+                       inbound_messages.c.received_at <= cutoff)
+                .order_by(inbound_messages.c.id)
+            ).all()
+            return [row_to(InboundView, r) for r in rows]
+
+    # -- shared with the outbox ------------------------------------------------------------
+    def _insert_operation(self, session: Session, op: NewOperation, case_id: Optional[int]) -> int:
+        now = self._now()
+        values = dict(
+            inbound_id=op.inbound_id, case_id=case_id, operation=op.operation,
+            platform=op.platform, target_id=op.target_id, template_id=op.template_id,
+            body=op.body, tag=op.tag, status=op.status, reason=(op.reason or None) and op.reason[:200],
+            idempotency_key=op.idempotency_key, created_at=now, updated_at=now,
+        )
+        return session.execute(sa.insert(deliveries).values(**values)).inserted_primary_key[0]
+
+    @staticmethod
+    def _private_reply_held(session: Session, comment_id: str) -> bool:
+        """A private reply to this comment is planned, in flight, sent or of unknown outcome."""
+        d = deliveries.c
+        return session.execute(sa.select(d.id).where(
+            d.operation == "private_reply", d.target_id == comment_id,
+            d.status.in_(("pending", "sending", "sent", "unknown")))).first() is not None
