@@ -29,5 +29,5 @@ def test_rasa_reports_telemetry_off_in_that_environment():
 
 def test_run_script_passes_the_token_as_one_argument():
     # token_urlsafe() can start with "-"; `--auth-token TOKEN` then reads as a missing value.
-    run = (REPO_ROOT / "scripts" / "run").read_text()
-    assert '--auth-token="$TRIAGE_RASA_TOKEN"' in run and '--auth-token "' not in run
+    run = (REPO_ROOT / "supervisord.conf").read_text()
+    assert "--auth-token=%(ENV_TRIAGE_RASA_TOKEN)s" in run and "--auth-token %" not in run

@@ -93,8 +93,10 @@ def cmd_inbox_pending(args, settings: Settings) -> int:
     service = _service(settings)
     pending = service.repository.pending_inbound(dt.timedelta(seconds=args.older_than))
     for msg in pending:
-        print(f"{msg.id}\t{msg.channel}\t{msg.message_key}\t{msg.received_at.isoformat()}")
-    print(f"{len(pending)} message(s) stored but not triaged", file=sys.stderr)
+        print(f"{msg.id}\t{msg.channel}\t{msg.message_key}\t{msg.received_at.isoformat()}"
+              f"\t{msg.status}\tattempts={msg.attempts}")
+    print(f"{len(pending)} message(s) stored but not triaged (the running service retries "
+          "them itself; see the portal's Needs attention page)", file=sys.stderr)
     return 0
 
 

@@ -30,7 +30,6 @@ from triage.queue import (
     TriageUnit,
     create_schema,
     make_engine,
-    utcnow,
 )
 from triage.replies import Rendered, TemplateLibrary, load_library
 from triage.safety import crisis_signal
@@ -238,7 +237,7 @@ class TriageService:
             plan = plan_delivery(
                 surface=surface, reply_surface=reply.surface if reply else None,
                 text=reply.text if reply else None, hide=hide and index == 0,
-                platform=reply_to.platform, now=utcnow(), sender_id=reply_to.sender_id,
+                platform=reply_to.platform, now=self.repository.now(), sender_id=reply_to.sender_id,
                 comment_id=reply_to.comment_id, last_user_message_at=reply_to.sent_at,
                 comment_created_at=reply_to.sent_at, already_private_replied=private_reply_held,
                 human=human,

@@ -192,7 +192,7 @@ class MetaInput(InputChannel):
 
     def _store(self, events: List[MetaEvent]):
         service = shared_service()
-        new, duplicates, ignored = [], 0, 0
+        new, duplicates, ignored, resumed = [], 0, 0, 0
         for event in events:
             if event.is_echo or not event.text.strip():
                 ignored += 1
@@ -207,10 +207,12 @@ class MetaInput(InputChannel):
                 continue
             if received.stored.duplicate and received.stored.status == "triaged":
                 duplicates += 1
-            else:
-                # New, or stored before but never finished: process it (the lease decides).
-                new.append((event, received))
-        return new, duplicates, ignored
+                continue
+            # New, or stored before but never finished: process it (the lease decides
+            # whether this worker or the one already on it finishes it).
+            resumed += received.stored.duplicate
+            new.append((event, received))
+        return new, duplicates, ignored, resumed
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
@@ -257,20 +259,21 @@ class MetaInput(InputChannel):
             except InputError as exc:
                 return response.json({"error": str(exc)}, status=400)
             try:
-                new, duplicates, ignored = await asyncio.get_running_loop().run_in_executor(
+                new, duplicates, ignored, resumed = await asyncio.get_running_loop().run_in_executor(
                     None, self._store, events)
             except StoreError:
                 # Not stored: a 5xx makes Meta deliver again later.
                 log.error("meta.store_failed events=%d", len(events))
                 return response.json({"error": "could not store the delivery; retry"}, status=503)
-            log.info("meta.delivery events=%d new=%d duplicates=%d ignored=%d",
-                     len(events), len(new), duplicates, ignored)
+            log.info("meta.delivery events=%d new=%d resumed=%d duplicates=%d ignored=%d",
+                     len(events), len(new) - resumed, resumed, duplicates, ignored)
             if new:
                 task = asyncio.get_running_loop().create_task(self._process(on_new_message, new))
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
-            return response.json({"received": len(new), "duplicates": duplicates,
-                                  "ignored": ignored})
+            # received: new events; resumed: stored before, not finished, processed again.
+            return response.json({"received": len(new) - resumed, "resumed": resumed,
+                                  "duplicates": duplicates, "ignored": ignored})
 
         return hook
 

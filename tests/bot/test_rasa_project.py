@@ -62,7 +62,7 @@ DEV = REPO_ROOT / "tests" / "nlu" / "dev"
 # Floors a few points under the targets (README, "How well it triages"): a regression
 # in the data, the model or the policy stops CI; noise does not.
 DEV_FLOORS = {"macro_f1": 0.82, "register_f1": 0.72, "crisis_routed": 0.96,
-              "false_crisis": 0.09, "negative_recall": 0.82, "to_human": 0.95,
+              "false_crisis": 0.07, "negative_recall": 0.82, "to_human": 0.95,
               "spam_ignored": 0.92}
 
 

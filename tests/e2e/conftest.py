@@ -65,11 +65,23 @@ def running_stack(model, tmp, extra_env=None):
             "servers": servers,
         }
 
-        def restart_rasa():
-            servers["rasa"].close()
-            servers["rasa"] = Server("rasa-restarted", rasa_args, env, tmp, health)
+        args = {"rasa": (rasa_args, health),
+                "actions": (servers["actions"].proc.args,
+                            f"http://127.0.0.1:{action_port}/health")}
+        starts = {"rasa": 0, "actions": 0}
 
-        stack["restart_rasa"] = restart_rasa
+        def restart(name="rasa", kill=False):
+            """Stop a server (SIGKILL with kill=True, as a crash would) and start it again."""
+            if kill:
+                servers[name].proc.kill()
+                servers[name].proc.wait()
+            servers[name].close()
+            starts[name] += 1
+            servers[name] = Server(f"{name}-{starts[name]}", list(args[name][0]), env, tmp,
+                                   args[name][1])
+
+        stack["restart_rasa"] = restart
+        stack["restart"] = restart
         yield stack
     finally:
         for server in servers.values():

@@ -30,6 +30,7 @@ from triage.portal.auth import (
     Session, SessionCodec, check_password_policy, csrf_ok, hash_password, needs_rehash,
     verify_password,
 )
+from triage.portal.attention import attention_context, urgent_pending
 from triage.portal.dashboard import dashboard_context
 from triage.queue import CaseFilter, QueueRepository, utcnow
 from triage.replies import TemplateLibrary
@@ -232,7 +233,8 @@ def create_app(config: PortalConfig) -> Sanic:
                    ("category", list(CATEGORIES)), ("priority", [p.value for p in Priority]),
                    ("channel", repo.channels())]
         filters = {k: request.args.get(k) for k in ("status", "category", "priority", "channel")}
-        return render(request, "queue.html", rows=rows, filter_options=options, filters=filters)
+        return render(request, "queue.html", rows=rows, filter_options=options, filters=filters,
+                      urgent_pending=urgent_pending(repo, now))
 
     @app.post("/cases/claim-next")
     async def claim_next(request: Request):
@@ -327,7 +329,13 @@ def create_app(config: PortalConfig) -> Sanic:
     # -- dashboard and admin -----------------------------------------------------
     @app.get("/dashboard")
     async def dashboard(request: Request):
-        return render(request, "dashboard.html", **dashboard_context(repo, config.clock()))
+        now = config.clock()
+        return render(request, "dashboard.html", **dashboard_context(repo, now),
+                      attention=attention_context(repo, now))
+
+    @app.get("/attention")
+    async def attention(request: Request):
+        return render(request, "attention.html", **attention_context(repo, config.clock()))
 
     def require_admin(request: Request) -> None:
         if request.ctx.session.role != "admin":

@@ -55,6 +55,10 @@ class Store:
     def _now(self) -> dt.datetime:
         return self._clock()
 
+    def now(self) -> dt.datetime:
+        """The repository's clock (naive UTC): the time its rows are written with."""
+        return self._clock()
+
     @staticmethod
     def _check_actor(actor: Actor) -> None:
         if not isinstance(actor, Actor):

@@ -9,9 +9,13 @@ from typing import Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 
-from triage.queue._store import Store
+from triage.queue._store import Store, row_to
+from triage.queue.models import InboundView
 from triage.queue.status import OPEN_STATUSES
-from triage.queue.tables import cases, inbound_messages
+from triage.queue.tables import cases, deliveries, inbound_messages
+
+# Operations a person must check: they failed for good, or a crash left them unknown.
+_UNSETTLED = ("failed", "unknown")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,7 +31,40 @@ class DashboardStats:
     messages: int
 
 
+@dataclasses.dataclass(frozen=True)
+class Attention:
+    """What is not finished: messages still untriaged past a grace period, and operations
+    that failed or whose outcome is unknown on cases still open (or on no case)."""
+
+    pending: Tuple[InboundView, ...]
+    # (operation id, case reference or None, operation, status, reason, attempts, updated)
+    operations: Tuple[Tuple[int, Optional[str], str, str, Optional[str], int,
+                            Optional[dt.datetime]], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.pending) + len(self.operations)
+
+
 class StatsMixin(Store):
+    def needs_attention(self, now: dt.datetime,
+                        pending_after: dt.timedelta = dt.timedelta(minutes=1)) -> Attention:
+        m, d = inbound_messages.c, deliveries.c
+        with self._begin() as session:
+            pending = session.execute(
+                sa.select(inbound_messages)
+                .where(m.status.in_(("received", "processing")), m.received_at <= now - pending_after)
+                .order_by(m.received_at, m.id).limit(500)).all()
+            ops = session.execute(
+                sa.select(d.id, cases.c.reference, d.operation, d.status, d.reason, d.attempts,
+                          d.updated_at)
+                .select_from(deliveries.outerjoin(cases, cases.c.id == d.case_id))
+                .where(d.status.in_(_UNSETTLED),
+                       sa.or_(d.case_id.is_(None), cases.c.status.in_(OPEN_STATUSES)))
+                .order_by(d.id.desc()).limit(500)).all()
+        return Attention(tuple(row_to(InboundView, r) for r in pending),
+                         tuple(tuple(r) for r in ops))
+
     def dashboard_stats(self, now: dt.datetime, days: int = 14) -> DashboardStats:
         since = now - dt.timedelta(days=days)
         day = sa.func.date(inbound_messages.c.received_at)
