@@ -34,7 +34,7 @@ class Settings:
     hide_phi_comments: bool = True
     # How long one worker holds a message (a turn takes well under a second); a worker that
     # dies leaves it to the recovery loop after this.
-    lease_seconds: float = 60.0
+    lease_seconds: float = 30.0
     # A message still `received` this long after it was stored lost its worker.
     stale_after_seconds: float = 15.0
     # How often the recovery loop looks for stale messages and unsettled operations.
