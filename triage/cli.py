@@ -133,8 +133,23 @@ def cmd_users(args, settings: Settings) -> int:
         return 0
     if not args.username:
         raise InputError("--username is required")
+    if args.action == "set-role":
+        repo.set_role(args.username, args.role)
+        print(f"{args.username} is now {args.role}; their sessions ended")
+        return 0
+    if args.action in ("deactivate", "reactivate"):
+        repo.set_active(args.username, args.action == "reactivate")
+        print(f"{args.action}d {args.username}; their sessions ended")
+        return 0
+    if args.action == "end-sessions":
+        user = repo.get_user(args.username)
+        if user is None:
+            raise InputError("no such user")
+        repo.end_sessions(user.id, why="operator")
+        print(f"every session of {args.username} ended")
+        return 0
     password = _read_password(args)
-    problem = check_password_policy(password)
+    problem = check_password_policy(password, args.username)
     if problem:
         raise InputError(problem)
     if args.action == "create":
@@ -295,7 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--port", type=int, default=int(os.environ.get("TRIAGE_PORTAL_PORT", 8080)))
     portal.set_defaults(func=cmd_portal)
     users = sub.add_parser("users", help="create portal users, reset passwords, list users")
-    users.add_argument("action", choices=("create", "reset-password", "list"))
+    users.add_argument("action", choices=("create", "reset-password", "list", "set-role",
+                                          "deactivate", "reactivate", "end-sessions"))
     users.add_argument("--username")
     users.add_argument("--role", choices=("moderator", "supervisor", "admin"), default="moderator")
     users.add_argument("--password-stdin", action="store_true",

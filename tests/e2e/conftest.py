@@ -93,3 +93,14 @@ def stack(small_model, tmp_path_factory):
     with running_stack(small_model, tmp_path_factory.mktemp("stack")) as running:
         running = dict(running, servers=tuple(running["servers"].values()))
         yield running
+
+
+def portal_sign_in(session, portal_url, username="moderator1", password=PORTAL_PASSWORD):
+    """Sign a requests.Session in as a browser would: the form (its login-CSRF token), then
+    the post. Returns the post's response (303 on success)."""
+    import re
+
+    form = session.get(portal_url + "/login", timeout=10).text
+    token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    return session.post(portal_url + "/login", timeout=10, allow_redirects=False,
+                        data={"username": username, "password": password, "csrf": token})

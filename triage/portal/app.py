@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hmac
 import datetime as dt
 import itertools
 import logging
+import secrets
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
@@ -39,6 +41,8 @@ from triage.taxonomy import CATEGORIES, Priority
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 COOKIE = "triage_session"
+FLASH_COOKIE = "triage_flash"
+LOGIN_CSRF_COOKIE = "triage_login_csrf"
 _names = itertools.count()
 
 # Buttons on the case page: form action -> repository method.
@@ -99,18 +103,34 @@ def create_app(config: PortalConfig) -> Sanic:
     repo = config.repository
     app.static("/static", str(HERE / "static"), name="static")
 
+    def _cookie(resp: HTTPResponse, name: str, value: str, max_age: int) -> None:
+        resp.cookies[name] = value
+        resp.cookies[name]["max-age"] = max_age
+        resp.cookies[name]["httponly"] = True
+        resp.cookies[name]["samesite"] = "Strict"
+        resp.cookies[name]["path"] = "/"
+        if config.secure_cookies:
+            resp.cookies[name]["secure"] = True
+
     def render(request: Request, name: str, status: int = 200, **context) -> HTTPResponse:
-        context.setdefault("flash", request.args.get("flash"))
-        context.setdefault("flash_kind", request.args.get("kind"))
+        # The banner shows only what the server put in its own signed cookie, never text
+        # from the URL (no content spoofing through a link).
+        flash = config.codec.unseal(request.cookies.get(FLASH_COOKIE))
+        if isinstance(flash, list) and len(flash) == 2:
+            context.setdefault("flash", str(flash[0]))
+            context.setdefault("flash_kind", str(flash[1]))
         html = env.get_template(name).render(session=request.ctx.session,
                                              org_name=config.org_name, **context)
-        return response.html(html, status=status)
+        resp = response.html(html, status=status)
+        if flash is not None:
+            _cookie(resp, FLASH_COOKIE, "", 0)
+        return resp
 
     def redirect(path: str, flash: Optional[str] = None, kind: str = "") -> HTTPResponse:
-        from urllib.parse import urlencode
-
-        query = "?" + urlencode({"flash": flash, "kind": kind}) if flash else ""
-        return response.redirect(path + query, status=303)
+        resp = response.redirect(path, status=303)
+        if flash:
+            _cookie(resp, FLASH_COOKIE, config.codec.seal([flash, kind]), 60)
+        return resp
 
     def set_cookie(resp: HTTPResponse, session: Optional[Session]) -> None:
         if session is None:
@@ -130,8 +150,11 @@ def create_app(config: PortalConfig) -> Sanic:
         session = config.codec.decode(request.cookies.get(COOKIE))
         if session is not None:
             user = repo.get_user_by_id(session.user_id)
-            # A role change, or a deleted or locked account, takes effect at once.
-            if user is not None and not user.is_locked(config.clock()) and user.role == session.role:
+            # Revocation is server-side: sign-out, a password reset, a role change, a lock
+            # or a deactivation bumps the user's generation and ends every session at once.
+            if (user is not None and user.active and not user.is_locked(config.clock())
+                    and user.role == session.role
+                    and user.session_generation == session.generation):
                 request.ctx.session = config.codec.touch(session)
         public = request.path in ("/login",) or request.path.startswith("/static/")
         if request.ctx.session is None and not public:
@@ -180,32 +203,48 @@ def create_app(config: PortalConfig) -> Sanic:
                         message, "error")
 
     # -- sign in -----------------------------------------------------------------
+    def login_form(request: Request, status: int = 200, error: Optional[str] = None):
+        # Login CSRF: the form carries a token that must match a signed cookie of ours,
+        # so another site cannot sign a browser in to an account of its choosing.
+        token = secrets.token_urlsafe(24)
+        resp = render(request, "login.html", status=status, error=error, login_csrf=token)
+        _cookie(resp, LOGIN_CSRF_COOKIE, config.codec.seal(token), 3600)
+        return resp
+
     @app.get("/login")
     async def login_page(request: Request):
         if request.ctx.session is not None:
             return response.redirect("/", status=303)
-        return render(request, "login.html")
+        return login_form(request)
 
     @app.post("/login")
     async def login(request: Request):
+        expected = config.codec.unseal(request.cookies.get(LOGIN_CSRF_COOKIE))
+        given = request.form.get("csrf") or ""
+        if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
+            return response.json({"error": "missing or wrong CSRF token; reload the sign-in page"},
+                                 status=403)
         username = (request.form.get("username") or "").strip()
         password = request.form.get("password") or ""
         user = repo.get_user(username) if username else None
         failure = "Wrong username or password, or the account is locked."
-        if user is None or user.is_locked(config.clock()):
-            return render(request, "login.html", status=401, error=failure)
+        if user is None or not user.active or user.is_locked(config.clock()):
+            return login_form(request, 401, failure)
         if not verify_password(user.password_hash, password):
             repo.record_login_failure(username)
-            return render(request, "login.html", status=401, error=failure)
+            return login_form(request, 401, failure)
         user = repo.record_login_success(username)
         if needs_rehash(user.password_hash):
             repo.set_password_hash(username, hash_password(password))
         resp = response.redirect("/", status=303)
-        set_cookie(resp, config.codec.new(user.id, user.username, user.role))
+        set_cookie(resp, config.codec.new(user.id, user.username, user.role,
+                                          user.session_generation))
         return resp
 
     @app.post("/logout")
     async def logout(request: Request):
+        # Ends this and every other session of the user (other browsers too), server-side.
+        repo.end_sessions(request.ctx.session.user_id, actor(request), "sign_out")
         resp = response.redirect("/login", status=303)
         set_cookie(resp, None)
         return resp
@@ -351,10 +390,11 @@ def create_app(config: PortalConfig) -> Sanic:
     async def users_create(request: Request):
         require_admin(request)
         password = request.form.get("password") or ""
-        problem = check_password_policy(password)
+        username = request.form.get("username") or ""
+        problem = check_password_policy(password, username)
         if problem:
             raise InputError(problem)
-        repo.create_user(request.form.get("username") or "", hash_password(password),
+        repo.create_user(username, hash_password(password),
                          request.form.get("role") or "", actor=actor(request))
         return redirect("/admin/users", "User created.")
 

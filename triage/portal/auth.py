@@ -1,10 +1,12 @@
 """Passwords, signed session cookies and CSRF tokens for the portal.
 
 Passwords are hashed with argon2id. The session lives in a cookie that is signed
-(HMAC-SHA256) and carries only the user id, role, a CSRF token and two times: when
-it was issued and when it was last used. A cookie idle for longer than the idle
-timeout, or older than the absolute limit, is refused. Every state-changing request
-must echo the session's CSRF token.
+(HMAC-SHA256) and carries only the user id, role, a CSRF token, the user's session
+generation and two times: when it was issued and when it was last used. A cookie idle
+for longer than the idle timeout, or older than the absolute limit, is refused; the portal
+also refuses it once the user's generation in the database has moved on, which is how a
+sign-out or a password reset ends every session of the user, server-side. Every
+state-changing request must echo the session's CSRF token.
 """
 
 from __future__ import annotations
@@ -28,15 +30,35 @@ __all__ = [
 
 ROLES = ("moderator", "supervisor", "admin")
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+# zxcvbn's estimate of guesses needed; 10^10 is its top score (4, "very unguessable").
+MIN_GUESSES = 10 ** 10
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-def check_password_policy(password: str) -> Optional[str]:
-    """A reason the password is refused, or None."""
+def check_password_policy(password: str, username: str = "") -> Optional[str]:
+    """A reason the password is refused, or None.
+
+    NIST SP 800-63B: a minimum length, no composition rules, and a check against common,
+    guessable and breached-style passwords. `zxcvbn` (its dictionaries ship in the wheel:
+    common passwords, names, English words, keyboard walks, repeats, dates) estimates how
+    many guesses it takes; below 10^10 (its score 4) the password is refused, with its hint.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"passwords need at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"passwords may have at most {MAX_PASSWORD_LENGTH} characters"
     if password.strip() != password:
         return "passwords may not start or end with spaces"
+    from zxcvbn import zxcvbn
+
+    # The username and the product's own words are the first things a guesser tries.
+    result = zxcvbn(password, user_inputs=[w for w in (username, "inbox", "triage",
+                                                       "portal", "hospital") if w])
+    if result["guesses"] < MIN_GUESSES:
+        hint = (result.get("feedback") or {}).get("warning") or "it is too easy to guess"
+        return f"that password is too easy to guess ({hint.rstrip('.').lower()}); " \
+               "try a few unrelated words"
     return None
 
 
@@ -63,6 +85,9 @@ class Session:
     csrf: str
     issued_at: float
     last_seen: float
+    # The user's session generation when this session began; the portal refuses the
+    # session once the user's row has moved on (sign-out, password reset, lock, ...).
+    generation: int = 0
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -88,9 +113,9 @@ class SessionCodec:
         self.max_seconds = max_seconds
         self._now = now
 
-    def new(self, user_id: int, username: str, role: str) -> Session:
+    def new(self, user_id: int, username: str, role: str, generation: int = 0) -> Session:
         now = self._now()
-        return Session(user_id, username, role, secrets.token_urlsafe(24), now, now)
+        return Session(user_id, username, role, secrets.token_urlsafe(24), now, now, generation)
 
     def touch(self, session: Session) -> Session:
         return dataclasses.replace(session, last_seen=self._now())
@@ -114,6 +139,23 @@ class SessionCodec:
         if now - session.last_seen > self.idle_seconds or now - session.issued_at > self.max_seconds:
             return None
         return session
+
+    def seal(self, value) -> str:
+        """A signed cookie value for small server-made data (a flash message, a token)."""
+        body = _b64(json.dumps(value, separators=(",", ":")).encode())
+        return f"{body}.{self._sign('v:' + body)}"
+
+    def unseal(self, cookie: Optional[str]):
+        """The value `seal` made, or None if missing or not ours."""
+        if not cookie or "." not in cookie:
+            return None
+        body, signature = cookie.rsplit(".", 1)
+        if not hmac.compare_digest(signature, self._sign("v:" + body)):
+            return None
+        try:
+            return json.loads(_unb64(body))
+        except ValueError:
+            return None
 
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())

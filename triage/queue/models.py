@@ -245,6 +245,12 @@ class User:
     created_at: dt.datetime
     last_login_at: Optional[dt.datetime]
     password_hash: str = dataclasses.field(repr=False, default="")
+    session_generation: int = 0
+    deactivated_at: Optional[dt.datetime] = None
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
     @property
     def actor(self) -> Actor:

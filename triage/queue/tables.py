@@ -27,6 +27,10 @@ users = sa.Table(
     sa.Column("locked_until", sa.DateTime),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_login_at", sa.DateTime),
+    # Every portal session carries the generation it was issued under; bumping it (sign-out,
+    # password reset, role change, lock, deactivation) ends all of the user's sessions at once.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("deactivated_at", sa.DateTime),
     sa.CheckConstraint(f"role IN ({_ROLES})", name="ck_users_role"),
 )
 

@@ -95,9 +95,49 @@ class UsersMixin(Store):
                 self._require_admin(actor)
             session.execute(
                 sa.update(users).where(users.c.id == user.id)
-                .values(password_hash=pw_hash, failed_logins=0, locked_until=None)
+                .values(password_hash=pw_hash, failed_logins=0, locked_until=None,
+                        session_generation=users.c.session_generation + 1)
             )
-            self._audit(session, actor, "password_set", target_user_id=user.id)
+            # A new password ends every session made with the old one.
+            self._audit(session, actor, "password_set", target_user_id=user.id,
+                        detail="sessions_ended")
+            return self._user(session, users.c.id == user.id)
+
+    def end_sessions(self, user_id: int, actor: Optional[Actor] = None,
+                     why: str = "sign_out") -> User:
+        """End every portal session of the user at once (sign-out ends them all)."""
+        with self._begin() as session:
+            user = self._user(session, users.c.id == user_id)
+            if actor is not None and actor.user_id != user.id:
+                self._require_admin(actor)
+            session.execute(sa.update(users).where(users.c.id == user.id)
+                            .values(session_generation=users.c.session_generation + 1))
+            self._audit(session, actor, "sessions_ended", target_user_id=user.id,
+                        detail=f"why={why}")
+            return self._user(session, users.c.id == user.id)
+
+    def set_role(self, username: str, role: str, actor: Optional[Actor] = None) -> User:
+        """Change a user's role (admins, or the CLI); their sessions end."""
+        role = _role(role)
+        self._require_admin(actor)
+        with self._begin() as session:
+            user = self._user(session, users.c.username == _username(username))
+            session.execute(sa.update(users).where(users.c.id == user.id).values(
+                role=role, session_generation=users.c.session_generation + 1))
+            self._audit(session, actor, "role_changed", target_user_id=user.id,
+                        detail=f"from={user.role} to={role}")
+            return self._user(session, users.c.id == user.id)
+
+    def set_active(self, username: str, active: bool, actor: Optional[Actor] = None) -> User:
+        """Deactivate (no sign-in, every session ends) or reactivate an account."""
+        self._require_admin(actor)
+        with self._begin() as session:
+            user = self._user(session, users.c.username == _username(username))
+            session.execute(sa.update(users).where(users.c.id == user.id).values(
+                deactivated_at=None if active else self._now(),
+                session_generation=users.c.session_generation + 1))
+            self._audit(session, actor, "user_reactivated" if active else "user_deactivated",
+                        target_user_id=user.id)
             return self._user(session, users.c.id == user.id)
 
     def record_login_failure(self, username: str, max_failures: int = MAX_LOGIN_FAILURES,
@@ -125,7 +165,8 @@ class UsersMixin(Store):
             if user.failed_logins >= max_failures:
                 session.execute(
                     sa.update(users).where(users.c.id == user.id)
-                    .values(failed_logins=0, locked_until=now + lockout)
+                    .values(failed_logins=0, locked_until=now + lockout,
+                            session_generation=users.c.session_generation + 1)
                 )
                 detail += " locked"
             self._audit(session, None, "login_failed", target_user_id=user.id, detail=detail,

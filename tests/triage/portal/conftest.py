@@ -73,16 +73,29 @@ class Browserless:
         _, resp = getattr(self.app.test_client, method)(path, **kw)
         for name, value in resp.cookies.items():
             self.cookies[name] = value
+        # As a browser does: a cookie set with Max-Age=0 is deleted.
+        for header in resp.headers.get_list("set-cookie"):
+            name = header.split("=", 1)[0].strip()
+            if re.search(r"max-age=0(;|$)", header, re.I):
+                self.cookies.pop(name, None)
         match = re.search(r'name="csrf" value="([^"]+)"', resp.text or "")
         if match:
             self.csrf = match.group(1)
         return resp
 
     def login(self, username, password=PASSWORD):
-        resp = self.request("post", "/login", data={"username": username, "password": password})
+        self.request("get", "/login")  # the form's login-CSRF token and its cookie
+        resp = self.request("post", "/login", data={"username": username, "password": password,
+                                                    "csrf": self.csrf})
         if resp.status == 303:
             self.request("get", "/")
         return resp
+
+    def flash(self, resp):
+        """(kind, text) of the banner the redirect leads to (kept in a signed cookie)."""
+        page = self.request("get", resp.headers["location"]).text
+        match = re.search(r'<p class="flash ([a-z]*)" role="status">(.*?)</p>', page, re.S)
+        return (match.group(1), match.group(2)) if match else None
 
     def post(self, path, data=None, **kw):
         data = dict(data or {}, csrf=self.csrf)

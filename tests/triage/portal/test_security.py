@@ -1,0 +1,107 @@
+"""Portal security (issue 10): sessions that really end, login CSRF, no text from the URL,
+passwords that resist guessing. Each test replays what an attacker would do."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.triage.portal.conftest import PASSWORD, Browserless
+from triage.portal.auth import check_password_policy, hash_password
+
+
+def _signed_in(portal, username="moe"):
+    client = Browserless(portal)
+    assert client.login(username).status == 303
+    return client
+
+
+def _replay(portal, cookies):
+    """A request with a copy of an old cookie jar, as a thief with the cookie would make."""
+    client = Browserless(portal)
+    client.cookies = dict(cookies)
+    return client.request("get", "/api/cases")
+
+
+def test_an_old_cookie_is_dead_after_sign_out_in_every_browser(portal, cases):
+    laptop, phone = _signed_in(portal), _signed_in(portal)
+    stolen = dict(laptop.cookies)
+    assert _replay(portal, stolen).status == 200
+    assert laptop.post("/logout").status == 303
+    assert _replay(portal, stolen).status == 401
+    assert phone.request("get", "/api/cases").status == 401  # sign-out ends them all
+    # The stolen cookie cannot write either.
+    thief = Browserless(portal)
+    thief.cookies, thief.csrf = stolen, laptop.csrf
+    assert thief.post(f"/cases/{cases['normal']}/note", {"body": "x"}).status in (303, 401)
+    assert portal.ctx.config.repository.list_notes(
+        portal.ctx.config.repository.get_case(cases["normal"]).id) == []
+
+
+@pytest.mark.parametrize("change", ["password_reset", "role_change", "deactivation", "lock",
+                                    "admin_ends_sessions"])
+def test_an_old_cookie_is_dead_after_an_account_change(portal, service, change):
+    repo = service.repository
+    client = _signed_in(portal)
+    stolen = dict(client.cookies)
+    moe = repo.get_user("moe")
+    if change == "password_reset":
+        repo.set_password_hash("moe", hash_password("a brand new passphrase here"))
+    elif change == "role_change":
+        repo.set_role("moe", "supervisor")
+    elif change == "deactivation":
+        repo.set_active("moe", False)
+    elif change == "lock":
+        for _ in range(5):
+            repo.record_login_failure("moe")
+    else:
+        repo.end_sessions(moe.id, repo.get_user("ada").actor, "admin")
+    assert _replay(portal, stolen).status == 401
+    if change == "deactivation":
+        assert Browserless(portal).login("moe").status == 401  # and no new sign-in
+
+
+def test_sign_in_needs_the_forms_csrf_token(portal):
+    client = Browserless(portal)
+    bare = client.request("post", "/login", data={"username": "moe", "password": PASSWORD})
+    assert bare.status == 403 and "triage_session" not in bare.cookies
+    client.request("get", "/login")
+    forged = client.request("post", "/login", data={"username": "moe", "password": PASSWORD,
+                                                    "csrf": "attacker-chosen"})
+    assert forged.status == 403
+    # Another visitor's valid token does not fit this browser's cookie.
+    other = Browserless(portal)
+    other.request("get", "/login")
+    mixed = client.request("post", "/login", data={"username": "moe", "password": PASSWORD,
+                                                   "csrf": other.csrf})
+    assert mixed.status == 403
+    assert client.login("moe").status == 303
+
+
+def test_the_banner_never_shows_text_from_the_url(portal, cases):
+    client = _signed_in(portal)
+    spoof = "Your account is suspended, call 555-0100"
+    page = client.request("get", f"/?flash={spoof}&kind=error").text
+    assert spoof not in page
+    # The server's own messages still show, once.
+    resp = client.post(f"/cases/{cases['normal']}/claim")
+    assert client.flash(resp) == ("", "Done: claim.")
+    assert 'class="flash' not in client.request("get", "/").text
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaa", "password1234", "qwertyuiop12",
+                                      "moe-moe-moe-moe", "hospital2024!", "123456789012"])
+def test_common_and_guessable_passwords_are_refused(password):
+    assert check_password_policy(password, "moe") is not None
+
+
+@pytest.mark.parametrize("password", ["river kettle orbit lantern", "tr0ub4dor&3xx-plaid"])
+def test_long_unguessable_passwords_pass_without_composition_rules(password):
+    assert check_password_policy(password, "moe") is None
+
+
+def test_an_admin_cannot_create_a_user_with_a_weak_password(portal, service):
+    admin = _signed_in(portal, "ada")
+    resp = admin.post("/admin/users", {"username": "newbie", "password": "aaaaaaaaaaaa",
+                                       "role": "moderator"})
+    assert admin.flash(resp)[0] == "error"
+    assert service.repository.get_user("newbie") is None
