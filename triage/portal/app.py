@@ -206,7 +206,11 @@ def create_app(config: PortalConfig) -> Sanic:
     def login_form(request: Request, status: int = 200, error: Optional[str] = None):
         # Login CSRF: the form carries a token that must match a signed cookie of ours,
         # so another site cannot sign a browser in to an account of its choosing.
-        token = secrets.token_urlsafe(24)
+        # One token per browser: a second load of the page (another tab, or the favicon
+        # request that an unauthenticated browser is redirected here for) keeps it.
+        token = config.codec.unseal(request.cookies.get(LOGIN_CSRF_COOKIE))
+        if not isinstance(token, str):
+            token = secrets.token_urlsafe(24)
         resp = render(request, "login.html", status=status, error=error, login_csrf=token)
         _cookie(resp, LOGIN_CSRF_COOKIE, config.codec.seal(token), 3600)
         return resp
