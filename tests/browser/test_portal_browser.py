@@ -102,6 +102,7 @@ def test_xss_payload_renders_as_text(page, portal):
     ref = portal["refs"]["xss"]
     page.goto(f"{portal['url']}/cases/{ref}")
     assert '<script>alert("x")</script>' in page.inner_text("#thread")
+    page.click("button[value=claim]")  # the original text is for the case's holder
     page.click("text=Show original text")
     assert '<script>alert("x")</script>' in page.inner_text("#thread")
     page.goto(portal["url"] + "/")
@@ -150,3 +151,18 @@ def test_an_untriaged_crisis_message_is_above_the_queue_and_on_needs_attention(p
     # Under a minute old: not yet on the list (the recovery loop has it), but the page works.
     assert page.locator("#pending").count() == 1 and page.locator("#operations").count() == 1
     assert service.repository.get_inbound(stored.id).status == "received"
+
+
+
+def test_break_glass_asks_for_a_reason_before_showing_phi(page, portal):
+    sign_in(page, portal, "moe")
+    ref = portal["refs"]["urgent"]  # nobody holds it
+    page.goto(f"{portal['url']}/cases/{ref}")
+    page.click("text=Break glass")  # the browser refuses: a reason is required
+    assert page.url.endswith(f"/cases/{ref}") and page.locator(".original").count() == 0
+    page.select_option("select[name=reason]", "safety_concern")
+    page.click("text=Break glass")
+    assert "kill myself" in page.inner_text("#thread")
+    audit = portal["service"].repository.list_audit(
+        portal["service"].repository.get_case(ref).id)
+    assert audit[-1].action == "viewed_break_glass" and "reason=safety_concern" in audit[-1].detail

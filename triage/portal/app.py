@@ -35,6 +35,7 @@ from triage.portal.auth import (
 from triage.portal.attention import attention_context, urgent_pending
 from triage.portal.dashboard import dashboard_context
 from triage.queue import CaseFilter, QueueRepository, utcnow
+from triage.queue.status import ACCESS_REASONS
 from triage.replies import TemplateLibrary
 from triage.taxonomy import CATEGORIES, Priority
 
@@ -298,6 +299,9 @@ def create_app(config: PortalConfig) -> Sanic:
             simple_actions=ACTIONS_BY_STATUS.get(case.status, ()), categories=CATEGORIES,
             notes=repo.list_notes(case.id), replies=repo.list_replies(case.id),
             labels=repo.list_labels(case.id), deliveries=repo.list_deliveries(case_id=case.id),
+            holds=case.assignee_id == request.ctx.session.user_id,
+            supervisor=request.ctx.session.role in ("supervisor", "admin"),
+            reasons=ACCESS_REASONS,
         )
 
     @app.get("/cases/<reference>")
@@ -310,7 +314,8 @@ def create_app(config: PortalConfig) -> Sanic:
         originals = [
             {"received_at": m.received_at, "phi_types": m.phi_types,
              "parts": _highlight(m.original_text)}
-            for m in repo.original_messages(actor(request), case.id)
+            for m in repo.original_messages(actor(request), case.id,
+                                            request.form.get("reason") or None)
         ]
         return case_page(request, reference, originals=originals)
 
@@ -354,7 +359,8 @@ def create_app(config: PortalConfig) -> Sanic:
         messages = repo.thread_messages(case.id)
         if not messages:
             raise NotFound("the case has no message to relabel")
-        repo.relabel(actor(request), case.id, messages[0].id, request.form.get("category") or "")
+        repo.relabel(actor(request), case.id, messages[0].id, request.form.get("category") or "",
+                     request.form.get("reason") or None)
         return redirect(f"/cases/{reference}", "Label stored for retraining.")
 
     @app.post("/cases/<reference>/<action>")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from triage.errors import InputError, NotFound, PermissionDenied, TransitionError
 from triage.queue._store import Store, row_to
 from triage.queue.models import Actor, Label, Note, Reply
-from triage.queue.status import Status
+from triage.queue.status import ACCESS_REASONS, Status
 from triage.queue.tables import case_labels, case_notes, case_replies, cases, inbound_messages
 from triage.taxonomy import CATEGORIES
 
@@ -65,18 +65,25 @@ class CaseworkMixin(Store):
             return [row_to(Note, r) for r in rows]
 
     # -- labels ----------------------------------------------------------------------
-    def relabel(self, actor: Actor, case_id: int, inbound_id: int, new_category: str) -> Label:
+    def relabel(self, actor: Actor, case_id: int, inbound_id: int, new_category: str,
+                reason: Optional[str] = None) -> Label:
         """Store the moderator's category for one message of the case (for retraining).
 
         `old_category` is the message's category until now: its latest label, else the
-        bot's. Relabelling the message that opened the case also sets the case's category.
-        The same category again is kept too: it confirms the bot's guess.
+        bot's. The case keeps the bot's category; the page shows both. The same category
+        again is kept too: it confirms the bot's guess. A moderator relabels the cases they
+        hold; a supervisor relabelling a case another moderator holds gives a reason
+        (`ACCESS_REASONS`), audited with the label.
         """
         if new_category not in CATEGORIES:
             raise InputError(f"unknown category {new_category!r}")
         with self._begin() as session:
             row = self._load_case(session, case_id)
             self._authorise(actor, "relabel", row)
+            override = row.assignee_id is not None and row.assignee_id != actor.user_id
+            if override and reason not in ACCESS_REASONS:
+                raise PermissionDenied("another moderator holds this case: relabelling it "
+                                       "needs a reason")
             msg = session.execute(
                 sa.select(inbound_messages.c.id, inbound_messages.c.category).where(
                     inbound_messages.c.id == inbound_id, inbound_messages.c.case_id == case_id)
@@ -95,15 +102,11 @@ class CaseworkMixin(Store):
                     case_id=case_id, inbound_id=inbound_id, old_category=old,
                     new_category=new_category, labelled_by=actor.user_id, labelled_at=now)
             ).inserted_primary_key[0]
-            first_id = session.execute(
-                sa.select(sa.func.min(inbound_messages.c.id))
-                .where(inbound_messages.c.case_id == case_id)
-            ).scalar()
-            if inbound_id == first_id:
-                session.execute(sa.update(cases).where(cases.c.id == case_id)
-                                .values(category=new_category, updated_at=now))
-            self._audit(session, actor, "relabel", case_id=case_id, now=now,
-                        detail=f"inbound={inbound_id} from={old} to={new_category}")
+            session.execute(sa.update(cases).where(cases.c.id == case_id).values(updated_at=now))
+            detail = f"inbound={inbound_id} from={old} to={new_category}"
+            if override:
+                detail += f" holder={row.assignee_id} reason={reason}"
+            self._audit(session, actor, "relabel", case_id=case_id, now=now, detail=detail)
             return Label(label_id, case_id, inbound_id, old, new_category, actor.user_id, now)
 
     def list_labels(self, case_id: Optional[int] = None) -> List[Label]:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from triage.errors import InputError, StoreError
+from triage.errors import InputError, PermissionDenied, StoreError
 from triage.queue._store import case_select, row_to
 from triage.queue.casework import CaseworkMixin
 from triage.queue.models import (
@@ -33,7 +33,7 @@ from triage.queue.models import (
 from triage.queue.deliveries import OutboxMixin
 from triage.queue.intake import IntakeMixin
 from triage.queue.stats import StatsMixin
-from triage.queue.status import Status, Transition, check_transition
+from triage.queue.status import ACCESS_REASONS, Status, Transition, check_transition
 from triage.queue.tables import OPEN_STATUSES, audit_events, cases, inbound_messages
 from triage.queue.users import UsersMixin
 from triage.queue.workflow import WorkflowMixin
@@ -209,12 +209,23 @@ class QueueRepository(IntakeMixin, OutboxMixin, WorkflowMixin, CaseworkMixin, Us
             ).all()
             return [row_to(InboundView, r) for r in rows]
 
-    def original_messages(self, actor: Actor, case_id: int) -> List[OriginalMessage]:
-        """The thread's original texts; the read and its audit row are one transaction."""
+    def original_messages(self, actor: Actor, case_id: int,
+                          reason: Optional[str] = None) -> List[OriginalMessage]:
+        """The thread's original texts; the read and its audit row are one transaction.
+
+        The holder and supervisors read them; a moderator who does not hold the case must
+        give a reason (`ACCESS_REASONS`: "break glass"), and the read is audited as such."""
         with self._begin() as session:
             row = self._load_case(session, case_id)
-            self._authorise(actor, "view", row)
-            self._audit(session, actor, "viewed", case_id=case_id, detail="what=original_text")
+            try:
+                self._authorise(actor, "view", row)
+                action, detail = "viewed", "what=original_text"
+            except PermissionDenied:
+                if reason not in ACCESS_REASONS:
+                    raise PermissionDenied("this case is held by someone else: reading its "
+                                           "original text needs a reason (break glass)") from None
+                action, detail = "viewed_break_glass", f"what=original_text reason={reason}"
+            self._audit(session, actor, action, case_id=case_id, detail=detail)
             rows = session.execute(
                 sa.select(inbound_messages)
                 .where(inbound_messages.c.case_id == case_id)

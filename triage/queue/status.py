@@ -22,6 +22,7 @@ from typing import FrozenSet, Mapping, Optional, Tuple
 from triage.errors import PermissionDenied, TransitionError
 
 __all__ = [
+    "ACCESS_REASONS",
     "ACTION_RIGHTS",
     "OPEN_STATUSES",
     "Role",
@@ -137,9 +138,21 @@ ACTION_RIGHTS: Mapping[str, Right] = {
     Transition.REOPEN.value: Right(_MOD, False),
     "reply": Right(_MOD, True),  # a template reply, or proposing / sending free text
     "approve_free_text": Right(_SUP, False),  # and rejecting it; never one's own text
-    "note": Right(_MOD, False),
-    "relabel": Right(_MOD, False),
-    "view": Right(_MOD, False),
+    # The work's rights follow the work: a moderator notes, relabels and reads the original
+    # (PHI) text of the cases they hold; anything else is a supervisor's, or "break glass".
+    "note": Right(_MOD, True),
+    "relabel": Right(_MOD, True),
+    "view": Right(_MOD, True),
+}
+
+# Why someone reads PHI on a case they do not hold ("break glass"), or a supervisor
+# relabels a case another moderator holds. Codes only: the audit log holds no free text.
+ACCESS_REASONS: Mapping[str, str] = {
+    "patient_contact": "the patient contacted us about this case",
+    "covering_colleague": "covering for the colleague who holds it",
+    "safety_concern": "a safety concern that cannot wait",
+    "supervisor_request": "asked to by a supervisor",
+    "quality_review": "a quality or labelling review",
 }
 
 

@@ -105,3 +105,39 @@ def test_an_admin_cannot_create_a_user_with_a_weak_password(portal, service):
                                        "role": "moderator"})
     assert admin.flash(resp)[0] == "error"
     assert service.repository.get_user("newbie") is None
+
+
+
+def test_a_moderator_cannot_relabel_note_or_read_a_case_another_holds(portal, service, cases):
+    repo = service.repository
+    sue = _signed_in(portal, "sue")  # a supervisor holds the normal case
+    sue.post(f"/cases/{cases['normal']}/claim")
+    moe = _signed_in(portal)
+    ref = cases["normal"]
+    case_id = repo.get_case(ref).id
+    for path, data in ((f"/cases/{ref}/relabel", {"category": "spam"}),
+                       (f"/cases/{ref}/note", {"body": "not my case"}),
+                       (f"/cases/{ref}/original", {})):
+        resp = moe.post(path, data)
+        assert moe.flash(resp)[0] == "error", path
+    assert repo.list_labels(case_id) == [] and repo.list_notes(case_id) == []
+    assert repo.get_case(ref).category == "negative_review"
+    # Break glass: with a reason, the original is shown and the audit says why.
+    page = moe.post(f"/cases/{ref}/original", {"reason": "covering_colleague"}).text
+    assert "parking fees are a scam" in page
+    assert repo.list_audit(case_id)[-1].detail == "what=original_text reason=covering_colleague"
+
+
+def test_a_supervisor_relabel_of_a_held_case_needs_a_reason_and_keeps_both(portal, service,
+                                                                          cases):
+    repo = service.repository
+    moe = _signed_in(portal)
+    ref = cases["high"]
+    moe.post(f"/cases/{ref}/claim")
+    sue = _signed_in(portal, "sue")
+    assert sue.flash(sue.post(f"/cases/{ref}/relabel", {"category": "spam"}))[0] == "error"
+    resp = sue.post(f"/cases/{ref}/relabel", {"category": "praise", "reason": "quality_review"})
+    assert sue.flash(resp)[0] == ""
+    page = sue.request("get", f"/cases/{ref}").text
+    assert "clinical_request (the bot's; labelled <strong>praise</strong>)" in page
+    assert repo.get_case(ref).category == "clinical_request"

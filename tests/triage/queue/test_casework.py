@@ -22,7 +22,7 @@ def held(repo, staff):
 
 
 def test_notes_are_kept_and_stay_out_of_the_audit_log(repo, staff, held):
-    note = repo.add_note(staff["mod2"], held.id, f"called back, {SECRET} confirmed")
+    note = repo.add_note(staff["mod"], held.id, f"called back, {SECRET} confirmed")
     assert repo.list_notes(held.id) == [note]
     event = repo.list_audit(held.id)[-1]
     assert (event.action, event.detail) == ("note_added", f"note={note.id}")
@@ -38,12 +38,43 @@ def test_relabel_stores_a_label_row_for_retraining(repo, staff, held, clock):
             label.labelled_by, label.labelled_at) == (
         held.id, first.id, "clinical_request", "emergency", staff["mod"].user_id, clock.now)
     assert repo.list_labels(held.id) == [label]
-    assert repo.get_case_by_id(held.id).category == "emergency"  # the opening message
-    # A second correction records the previous label as its old category.
-    again = repo.relabel(staff["sup"], held.id, first.id, "clinical_request")
+    # The case keeps the bot's category; the label sits beside it (the page shows both).
+    assert repo.get_case_by_id(held.id).category == "clinical_request"
+    # A second correction records the previous label as its old category. A supervisor
+    # relabelling a case another moderator holds gives a reason, audited with it.
+    with pytest.raises(PermissionDenied, match="reason"):
+        repo.relabel(staff["sup"], held.id, first.id, "clinical_request")
+    again = repo.relabel(staff["sup"], held.id, first.id, "clinical_request", "quality_review")
     assert (again.old_category, again.new_category) == ("emergency", "clinical_request")
     assert repo.list_audit(held.id)[-1].detail == (
-        f"inbound={first.id} from=emergency to=clinical_request")
+        f"inbound={first.id} from=emergency to=clinical_request "
+        f"holder={staff['mod'].user_id} reason=quality_review")
+
+
+@pytest.mark.parametrize("action", ["note", "relabel", "view"])
+def test_a_moderator_works_only_the_cases_they_hold(repo, staff, held, action):
+    (first,) = repo.thread_messages(held.id)
+    calls = {"note": lambda: repo.add_note(staff["mod2"], held.id, "not mine"),
+             "relabel": lambda: repo.relabel(staff["mod2"], held.id, first.id, "spam"),
+             "view": lambda: repo.original_messages(staff["mod2"], held.id)}
+    before = len(repo.list_audit(held.id))
+    with pytest.raises(PermissionDenied):
+        calls[action]()
+    assert repo.list_notes(held.id) == [] and repo.list_labels() == []
+    assert len(repo.list_audit(held.id)) == before
+
+
+def test_break_glass_reads_the_original_with_a_reason_on_record(repo, staff, held):
+    with pytest.raises(PermissionDenied, match="break glass"):
+        repo.original_messages(staff["mod2"], held.id, "just curious")
+    (original,) = repo.original_messages(staff["mod2"], held.id, "patient_contact")
+    assert SECRET in original.original_text
+    event = repo.list_audit(held.id)[-1]
+    assert (event.action, event.actor_id, event.detail) == (
+        "viewed_break_glass", staff["mod2"].user_id, "what=original_text reason=patient_contact")
+    # Supervisors read any case; it is audited as a plain view.
+    repo.original_messages(staff["sup"], held.id)
+    assert repo.list_audit(held.id)[-1].action == "viewed"
 
 
 def test_relabelling_a_later_message_leaves_the_case_category(repo, staff, held):
@@ -138,11 +169,13 @@ def test_the_database_itself_refuses_unapproved_free_text_marked_sent(engine, re
 
 
 def test_record_view_writes_an_audit_row(repo, staff, held, clock):
-    repo.record_view(staff["mod2"], held.id, "original_text")
+    repo.record_view(staff["mod"], held.id, "original_text")
     event = repo.list_audit(held.id)[-1]
     assert (event.action, event.actor_id, event.actor_role, event.case_id, event.detail,
-            event.created_at) == ("viewed", staff["mod2"].user_id, "moderator", held.id,
+            event.created_at) == ("viewed", staff["mod"].user_id, "moderator", held.id,
                                   "what=original_text", clock.now)
+    with pytest.raises(PermissionDenied):
+        repo.record_view(staff["mod2"], held.id, "original_text")
     for bad in ("Jane Smith", "", "x" * 80):
         with pytest.raises(InputError):
             repo.record_view(staff["mod"], held.id, bad)
@@ -154,7 +187,7 @@ def test_original_text_comes_only_with_an_audit_row(repo, staff, held):
     assert all(SECRET not in repr(m) for m in repo.thread_messages(held.id))
     assert SECRET not in repr(repo.get_case_by_id(held.id))
     before = len(repo.list_audit(held.id))
-    (original,) = repo.original_messages(staff["mod2"], held.id)
+    (original,) = repo.original_messages(staff["mod"], held.id)
     assert SECRET in original.original_text
     assert len(repo.list_audit(held.id)) == before + 1
     assert repo.list_audit(held.id)[-1].detail == "what=original_text"

@@ -70,9 +70,16 @@ def test_reopen_needs_a_target():
     ("reassign", "admin", False, True),
     ("approve_free_text", "moderator", True, False),
     ("approve_free_text", "supervisor", False, True),
-    ("note", "moderator", False, True),
-    ("relabel", "moderator", False, True),
-    ("view", "moderator", False, True),
+    # The work's rights follow the work: the holder, or a supervisor.
+    ("note", "moderator", False, False),
+    ("note", "moderator", True, True),
+    ("note", "supervisor", False, True),
+    ("relabel", "moderator", False, False),
+    ("relabel", "moderator", True, True),
+    ("relabel", "supervisor", False, True),
+    ("view", "moderator", False, False),
+    ("view", "moderator", True, True),
+    ("view", "supervisor", False, True),
     ("claim", "guest", False, False),
 ])
 def test_rights(action, role, holds, allowed):
