@@ -14,6 +14,7 @@ import hmac
 import datetime as dt
 import itertools
 import logging
+import math
 import secrets
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
@@ -44,6 +45,9 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "triage_session"
 FLASH_COOKIE = "triage_flash"
 LOGIN_CSRF_COOKIE = "triage_login_csrf"
+DEVICE_COOKIE = "triage_device"
+# Verified against when there is no real hash to check, so every refusal costs the same.
+DUMMY_HASH = hash_password(secrets.token_urlsafe(32))
 _names = itertools.count()
 
 # Buttons on the case page: form action -> repository method.
@@ -231,19 +235,35 @@ def create_app(config: PortalConfig) -> Sanic:
                                  status=403)
         username = (request.form.get("username") or "").strip()
         password = request.form.get("password") or ""
+        ip = request.ip or "unknown"
         user = repo.get_user(username) if username else None
-        failure = "Wrong username or password, or the account is locked."
-        if user is None or not user.active or user.is_locked(config.clock()):
+        device = config.codec.unseal(request.cookies.get(DEVICE_COOKIE))
+        known = user is not None and isinstance(device, dict) and device.get("u") == user.id
+        wait = repo.login_wait(username, ip, known_device=known)
+        failure = "Wrong username or password."
+        if wait > 0:
+            verify_password(DUMMY_HASH, password)  # the same work as a real check
+            seconds = math.ceil(wait)
+            resp = login_form(request, 429, f"Too many attempts: try again in {seconds} seconds.")
+            resp.headers["Retry-After"] = str(seconds)
+            return resp
+        if user is None or not user.active:
+            # Unknown and deactivated names cost the same argon2 work: timing tells nothing.
+            verify_password(DUMMY_HASH, password)
+            repo.record_login_failure(username, ip)
             return login_form(request, 401, failure)
         if not verify_password(user.password_hash, password):
-            repo.record_login_failure(username)
+            repo.record_login_failure(username, ip)
             return login_form(request, 401, failure)
-        user = repo.record_login_success(username)
+        user = repo.record_login_success(username, ip)
         if needs_rehash(user.password_hash):
             repo.set_password_hash(username, hash_password(password))
+            user = repo.get_user(username)
         resp = response.redirect("/", status=303)
         set_cookie(resp, config.codec.new(user.id, user.username, user.role,
                                           user.session_generation))
+        # This browser has signed in to this account: others' guesses do not hold it up.
+        _cookie(resp, DEVICE_COOKIE, config.codec.seal({"u": user.id}), 90 * 24 * 3600)
         return resp
 
     @app.post("/logout")

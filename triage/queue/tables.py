@@ -251,3 +251,17 @@ sa.Index(
     sqlite_where=_PRIVATE_REPLY_HELD,
     postgresql_where=_PRIVATE_REPLY_HELD,
 )
+
+# Sign-in attempts (the portal's limits per IP address and per name). The name is a keyed
+# hash, so unknown names are counted without storing what someone typed.
+login_attempts = sa.Table(
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("name_hash", sa.String(32), nullable=False),
+    sa.Column("ok", sa.Boolean, nullable=False),
+)
+sa.Index("ix_login_attempts_ip", login_attempts.c.ip, login_attempts.c.at)
+sa.Index("ix_login_attempts_name", login_attempts.c.name_hash, login_attempts.c.at)

@@ -1,4 +1,4 @@
-"""Portal users: accounts, password hashes (made by the portal) and login lockout.
+"""Portal users: accounts, password hashes (made by the portal) and sign-in limits.
 
 Hashing and verifying passwords is the portal's job; this module stores the hash and
 refuses anything that does not look like one ("$argon2id$...", "$2b$..."), so a plain
@@ -8,6 +8,8 @@ password can never be stored by mistake. Usernames are case-insensitive (kept lo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import re
 from typing import List, Optional
 
@@ -19,12 +21,18 @@ from triage.errors import Conflict, InputError, NotFound, PermissionDenied
 from triage.queue._store import Store, row_to
 from triage.queue.models import Actor, User
 from triage.queue.status import Role
-from triage.queue.tables import users
+from triage.queue.tables import login_attempts, users
 
-__all__ = ["LOCKOUT", "MAX_LOGIN_FAILURES", "UsersMixin"]
+__all__ = ["FREE_FAILURES", "IP_FAILURES", "IP_WINDOW", "MAX_NAME_DELAY", "UsersMixin"]
 
-MAX_LOGIN_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
+# Sign-in limits (`login_wait`): no lock, growing delays.
+FREE_FAILURES = 5
+MAX_NAME_DELAY = 300.0
+IP_FAILURES = 20
+IP_WINDOW = dt.timedelta(minutes=15)
+# Keys the name hash, so the table cannot be matched against a list of likely names
+# elsewhere; the same in every process (it only needs to be stable, not secret).
+_NAME_KEY = b"inbox-triage login names"
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9_.@-]{2,63}")
 
 
@@ -39,6 +47,15 @@ def _password_hash(value: object) -> str:
     if not isinstance(value, str) or not value.startswith("$") or not 20 <= len(value) <= 255:
         raise InputError("password_hash must be a hash string from the portal's hasher")
     return value
+
+
+def _name_hash(value: object) -> str:
+    name = value.strip().lower() if isinstance(value, str) else ""
+    return hmac.new(_NAME_KEY, name.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+
+
+def _ip(value: object) -> str:
+    return value[:64] if isinstance(value, str) and value else "unknown"
 
 
 def _role(value: object) -> str:
@@ -140,50 +157,86 @@ class UsersMixin(Store):
                         target_user_id=user.id)
             return self._user(session, users.c.id == user.id)
 
-    def record_login_failure(self, username: str, max_failures: int = MAX_LOGIN_FAILURES,
-                             lockout: dt.timedelta = LOCKOUT) -> Optional[User]:
-        """Count a failed login; the max_failures-th in a row locks the account for `lockout`.
+    # -- sign-in limits ------------------------------------------------------------------
+    def login_wait(self, username: str, ip: str, known_device: bool = False) -> float:
+        """Seconds this attempt must wait (0: go ahead). Two limits, no lock:
 
-        Returns the account as it now is, or None for an unknown name (nothing stored).
-        The counter restarts at each lockout, so every later lockout takes as many tries.
+        - per IP address: `IP_FAILURES` failures within `IP_WINDOW` make it wait until the
+          oldest of them leaves the window (one address cannot guess at speed);
+        - per name, known or not: after `FREE_FAILURES` failures in a row since the last
+          success, each attempt waits 2, 4, 8 ... up to `MAX_NAME_DELAY` seconds after the
+          previous failure. A browser that signed in to this account before (`known_device`)
+          is not held up by it, so a stranger's guesses cannot keep the owner out.
         """
+        now = self._now()
+        a = login_attempts.c
+        with self._begin() as session:
+            recent = session.execute(
+                sa.select(a.at).where(a.ip == _ip(ip), a.ok.is_(False), a.at > now - IP_WINDOW)
+                .order_by(a.at)).scalars().all()
+            wait = 0.0
+            if len(recent) >= IP_FAILURES:
+                oldest = recent[len(recent) - IP_FAILURES]
+                wait = (oldest + IP_WINDOW - now).total_seconds()
+            if not known_device:
+                failures, last = self._name_failures(session, _name_hash(username), now)
+                if failures >= FREE_FAILURES:
+                    delay = min(2.0 ** (failures - FREE_FAILURES + 1), MAX_NAME_DELAY)
+                    wait = max(wait, (last + dt.timedelta(seconds=delay) - now).total_seconds())
+            return max(wait, 0.0)
+
+    def record_login_failure(self, username: str, ip: str = "unknown") -> Optional[User]:
+        """A failed sign-in: counted for the limits and audited, for unknown names too (as a
+        hash, never what was typed). Returns the account, or None for an unknown name."""
+        now = self._now()
+        name_hash = _name_hash(username)
         try:
             name = _username(username)
         except InputError:
-            return None
+            name = None
         with self._begin() as session:
-            # One atomic increment: parallel guesses cannot share a count.
-            done = session.execute(
-                sa.update(users).where(users.c.username == name)
-                .values(failed_logins=users.c.failed_logins + 1)
-            ).rowcount
-            if done != 1:
-                return None
-            user = self._user(session, users.c.username == name)
-            now = self._now()
-            detail = f"failures={user.failed_logins}"
-            if user.failed_logins >= max_failures:
-                session.execute(
-                    sa.update(users).where(users.c.id == user.id)
-                    .values(failed_logins=0, locked_until=now + lockout,
-                            session_generation=users.c.session_generation + 1)
-                )
-                detail += " locked"
-            self._audit(session, None, "login_failed", target_user_id=user.id, detail=detail,
-                        now=now)
-            return self._user(session, users.c.id == user.id)
+            session.execute(sa.insert(login_attempts).values(at=now, ip=_ip(ip),
+                                                             name_hash=name_hash, ok=False))
+            user = self._find_user(session, users.c.username == name) if name else None
+            failures, _ = self._name_failures(session, name_hash, now)
+            if user is not None:
+                session.execute(sa.update(users).where(users.c.id == user.id)
+                                .values(failed_logins=users.c.failed_logins + 1))
+                detail = f"failures={failures} ip={_ip(ip)}"
+            else:
+                detail = f"unknown={name_hash[:12]} failures={failures} ip={_ip(ip)}"
+            self._audit(session, None, "login_failed", now=now, detail=detail,
+                        target_user_id=user.id if user is not None else None)
+            return self._find_user(session, users.c.id == user.id) if user is not None else None
 
-    def record_login_success(self, username: str) -> User:
-        """Reset the failure count and stamp the login. The portal checks `is_locked` first."""
+    def record_login_success(self, username: str, ip: str = "unknown") -> User:
+        """Reset the failure count and stamp the login."""
         with self._begin() as session:
             user = self._user(session, users.c.username == _username(username))
             now = self._now()
+            session.execute(sa.insert(login_attempts).values(
+                at=now, ip=_ip(ip), name_hash=_name_hash(username), ok=True))
             session.execute(
                 sa.update(users).where(users.c.id == user.id)
                 .values(failed_logins=0, locked_until=None, last_login_at=now)
             )
-            self._audit(session, user.actor, "login", target_user_id=user.id, now=now)
+            self._audit(session, user.actor, "login", target_user_id=user.id, now=now,
+                        detail=f"ip={_ip(ip)}")
             return self._user(session, users.c.id == user.id)
+
+    @staticmethod
+    def _name_failures(session: Session, name_hash: str, now: dt.datetime):
+        """(failures in a row since the last success within a day, the last failure's time)."""
+        a = login_attempts.c
+        rows = session.execute(
+            sa.select(a.at, a.ok).where(a.name_hash == name_hash, a.at > now - dt.timedelta(days=1))
+            .order_by(a.at.desc(), a.id.desc()).limit(64)).all()
+        failures = 0
+        for row in rows:
+            if row.ok:
+                break
+            failures += 1
+        return failures, (rows[0].at if rows else now)
 
     # -- helpers -----------------------------------------------------------------------
     def _require_admin(self, actor: Optional[Actor]) -> None:

@@ -36,12 +36,16 @@ def test_cookie_flags(portal):
     assert "HttpOnly" in header and "SameSite=Strict" in header
 
 
-def test_wrong_password_then_lockout(client, clock):
+def test_wrong_passwords_bring_growing_delays_not_a_lock(client, clock):
     for _ in range(5):
         assert client.login("moe", "wrong password!!").status == 401
-    assert client.login("moe").status == 401  # locked, even with the right password
-    clock.now += dt.timedelta(minutes=16)
-    assert client.login("moe").status == 303
+    held = client.login("moe")  # the right password, but within the delay
+    assert held.status == 429 and int(held.headers["retry-after"]) == 2
+    clock.now += dt.timedelta(seconds=2)
+    assert client.login("moe", "wrong password!!").status == 401
+    assert int(client.login("moe").headers["retry-after"]) == 4  # it grows ...
+    clock.now += dt.timedelta(seconds=4)
+    assert client.login("moe").status == 303  # ... and never locks the owner out
 
 
 def test_idle_session_expires(client, clock, cases):

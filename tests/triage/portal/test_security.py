@@ -37,7 +37,9 @@ def test_an_old_cookie_is_dead_after_sign_out_in_every_browser(portal, cases):
         portal.ctx.config.repository.get_case(cases["normal"]).id) == []
 
 
-@pytest.mark.parametrize("change", ["password_reset", "role_change", "deactivation", "lock",
+# An admin's "lock" is deactivation; failed sign-ins only delay (they never end a session,
+# or a stranger's guesses would sign the owner out).
+@pytest.mark.parametrize("change", ["password_reset", "role_change", "deactivation",
                                     "admin_ends_sessions"])
 def test_an_old_cookie_is_dead_after_an_account_change(portal, service, change):
     repo = service.repository
@@ -50,9 +52,6 @@ def test_an_old_cookie_is_dead_after_an_account_change(portal, service, change):
         repo.set_role("moe", "supervisor")
     elif change == "deactivation":
         repo.set_active("moe", False)
-    elif change == "lock":
-        for _ in range(5):
-            repo.record_login_failure("moe")
     else:
         repo.end_sessions(moe.id, repo.get_user("ada").actor, "admin")
     assert _replay(portal, stolen).status == 401
@@ -141,3 +140,30 @@ def test_a_supervisor_relabel_of_a_held_case_needs_a_reason_and_keeps_both(porta
     page = sue.request("get", f"/cases/{ref}").text
     assert "clinical_request (the bot's; labelled <strong>praise</strong>)" in page
     assert repo.get_case(ref).category == "clinical_request"
+
+
+
+def test_a_strangers_guesses_do_not_keep_the_owner_out(portal, clock):
+    owner = Browserless(portal)
+    assert owner.login("moe").status == 303  # this browser is now known for moe
+    owner.post("/logout")
+    attacker = Browserless(portal)
+    for _ in range(8):
+        attacker.login("moe", "wrong password!!")
+    assert attacker.login("moe").status == 429
+    assert owner.login("moe").status == 303  # the known browser is not held up
+
+
+def test_unknown_and_deactivated_names_cost_the_same_work(portal, service, monkeypatch):
+    import triage.portal.app as app_module
+
+    calls = []
+    real = app_module.verify_password
+    monkeypatch.setattr(app_module, "verify_password",
+                        lambda h, p: calls.append(h == app_module.DUMMY_HASH) or real(h, p))
+    service.repository.set_active("sue", False)
+    for name in ("nobody", "sue", "moe"):
+        assert Browserless(portal).login(name, "wrong password!!").status == 401
+    assert calls == [True, True, False]  # one argon2 verify each, real or dummy
+    events = [e for e in service.repository.list_audit() if e.action == "login_failed"]
+    assert len(events) == 3

@@ -59,19 +59,40 @@ def test_only_admins_manage_users(repo, staff):
     assert made.role == "moderator"
 
 
-def test_lockout_after_repeated_failures(repo, clock):
+def test_growing_delays_per_name_after_five_failures(repo, clock):
     repo.create_user("carol", HASH, "moderator")
-    for n in range(1, 3):
-        user = repo.record_login_failure("carol", max_failures=3,
-                                         lockout=dt.timedelta(minutes=10))
-        assert (user.failed_logins, user.is_locked(clock.now)) == (n, False)
-    user = repo.record_login_failure("carol", max_failures=3, lockout=dt.timedelta(minutes=10))
-    assert user.locked_until == T0 + dt.timedelta(minutes=10) and user.is_locked(clock.now)
-    assert user.failed_logins == 0  # the next lockout takes as many tries
-    assert not user.is_locked(T0 + dt.timedelta(minutes=10, seconds=1))
-    assert [e.detail for e in repo.list_audit()][-3:] == [
-        "failures=1", "failures=2", "failures=3 locked"]
-    assert repo.record_login_failure("nobody") is None
+    for n in range(1, 6):
+        assert repo.login_wait("carol", "10.0.0.1") == 0
+        assert repo.record_login_failure("carol", "10.0.0.1").failed_logins == n
+    assert repo.login_wait("carol", "10.0.0.9") == 2  # from any address
+    assert repo.login_wait("carol", "10.0.0.9", known_device=True) == 0
+    clock.advance(seconds=2)
+    assert repo.login_wait("carol", "10.0.0.1") == 0
+    repo.record_login_failure("carol", "10.0.0.1")
+    assert repo.login_wait("carol", "10.0.0.1") == 4
+    for _ in range(20):
+        repo.record_login_failure("carol", "10.0.0.2")
+    assert repo.login_wait("carol", "10.0.0.2", known_device=True) > 0  # the IP limit
+    assert [e.detail for e in repo.list_audit()][-1].startswith("failures=26 ip=10.0.0.2")
+
+
+def test_unknown_names_are_limited_and_audited_as_a_hash(repo, clock):
+    for _ in range(5):
+        assert repo.record_login_failure("Nobody.Here", "10.0.0.3") is None
+    assert repo.login_wait("nobody.here", "10.0.0.4") == 2  # the same rule as a real name
+    event = repo.list_audit()[-1]
+    assert event.action == "login_failed" and event.target_user_id is None
+    assert event.detail.startswith("unknown=") and "nobody" not in event.detail.lower()
+
+
+def test_the_ip_limit_spans_names(repo, clock):
+    for i in range(20):
+        repo.record_login_failure(f"guess{i}", "10.0.0.5")
+    wait = repo.login_wait("someone-else", "10.0.0.5")
+    assert 0 < wait <= 15 * 60
+    assert repo.login_wait("someone-else", "10.0.0.6") == 0
+    clock.advance(minutes=15, seconds=1)
+    assert repo.login_wait("someone-else", "10.0.0.5") == 0
 
 
 def test_success_resets_and_stamps(repo, clock):
@@ -83,10 +104,7 @@ def test_success_resets_and_stamps(repo, clock):
     assert repo.list_audit()[-1].action == "login"
 
 
-def test_password_reset_lifts_a_lockout(repo, clock):
-    repo.create_user("erin", HASH, "moderator")
-    for _ in range(5):
-        repo.record_login_failure("erin")
-    assert repo.get_user("erin").is_locked(clock.now)
+def test_a_password_reset_ends_sessions(repo, clock):
+    user = repo.create_user("erin", HASH, "moderator")
     user = repo.set_password_hash("erin", HASH2)
-    assert not user.is_locked(clock.now) and user.password_hash == HASH2
+    assert user.password_hash == HASH2 and user.session_generation == 1
