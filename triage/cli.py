@@ -141,6 +141,10 @@ def cmd_users(args, settings: Settings) -> int:
         repo.set_active(args.username, args.action == "reactivate")
         print(f"{args.action}d {args.username}; their sessions ended")
         return 0
+    if args.action == "reset-second-factor":
+        repo.reset_second_factor(args.username)
+        print(f"second factor of {args.username} removed; their sessions ended")
+        return 0
     if args.action == "end-sessions":
         user = repo.get_user(args.username)
         if user is None:
@@ -311,7 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     portal.set_defaults(func=cmd_portal)
     users = sub.add_parser("users", help="create portal users, reset passwords, list users")
     users.add_argument("action", choices=("create", "reset-password", "list", "set-role",
-                                          "deactivate", "reactivate", "end-sessions"))
+                                          "deactivate", "reactivate", "end-sessions",
+                                          "reset-second-factor"))
     users.add_argument("--username")
     users.add_argument("--role", choices=("moderator", "supervisor", "admin"), default="moderator")
     users.add_argument("--password-stdin", action="store_true",

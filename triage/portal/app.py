@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hmac
 import datetime as dt
 import itertools
 import logging
-import math
-import secrets
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
@@ -30,9 +27,9 @@ from triage.errors import (
 )
 from triage.outbound import DeliveryError
 from triage.portal.auth import (
-    Session, SessionCodec, check_password_policy, csrf_ok, hash_password, needs_rehash,
-    verify_password,
+    Session, SessionCodec, check_password_policy, csrf_ok, hash_password,
 )
+from triage.portal import signin
 from triage.portal.attention import attention_context, urgent_pending
 from triage.portal.dashboard import dashboard_context
 from triage.queue import CaseFilter, QueueRepository, utcnow
@@ -44,10 +41,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 COOKIE = "triage_session"
 FLASH_COOKIE = "triage_flash"
-LOGIN_CSRF_COOKIE = "triage_login_csrf"
-DEVICE_COOKIE = "triage_device"
-# Verified against when there is no real hash to check, so every refusal costs the same.
-DUMMY_HASH = hash_password(secrets.token_urlsafe(32))
+DUMMY_HASH = signin.DUMMY_HASH
 _names = itertools.count()
 
 # Buttons on the case page: form action -> repository method.
@@ -161,12 +155,13 @@ def create_app(config: PortalConfig) -> Sanic:
                     and user.role == session.role
                     and user.session_generation == session.generation):
                 request.ctx.session = config.codec.touch(session)
-        public = request.path in ("/login",) or request.path.startswith("/static/")
+        public = request.path in signin.PUBLIC_PATHS or request.path.startswith("/static/")
         if request.ctx.session is None and not public:
             if request.path.startswith("/api/"):
                 return response.json({"error": "sign in first"}, status=401)
             return response.redirect("/login", status=303)
-        if request.method == "POST" and request.path != "/login":
+        # The sign-in steps check the login-CSRF token themselves (there is no session yet).
+        if request.method == "POST" and request.path not in signin.PUBLIC_PATHS:
             given = request.headers.get("X-CSRF-Token") or (request.form or {}).get("csrf")
             if isinstance(given, list):
                 given = given[0]
@@ -207,74 +202,10 @@ def create_app(config: PortalConfig) -> Sanic:
         return redirect(request.path.rsplit("/", 1)[0] if "/cases/" in request.path else "/",
                         message, "error")
 
-    # -- sign in -----------------------------------------------------------------
-    def login_form(request: Request, status: int = 200, error: Optional[str] = None):
-        # Login CSRF: the form carries a token that must match a signed cookie of ours,
-        # so another site cannot sign a browser in to an account of its choosing.
-        # One token per browser: a second load of the page (another tab, or the favicon
-        # request that an unauthenticated browser is redirected here for) keeps it.
-        token = config.codec.unseal(request.cookies.get(LOGIN_CSRF_COOKIE))
-        if not isinstance(token, str):
-            token = secrets.token_urlsafe(24)
-        resp = render(request, "login.html", status=status, error=error, login_csrf=token)
-        _cookie(resp, LOGIN_CSRF_COOKIE, config.codec.seal(token), 3600)
-        return resp
+    # -- sign in, second factor, sign out (triage/portal/signin.py) ---------------------
+    signin.register(app, signin.Web(config=config, render=render, cookie=_cookie,
+                                    set_session=set_cookie, redirect=redirect))
 
-    @app.get("/login")
-    async def login_page(request: Request):
-        if request.ctx.session is not None:
-            return response.redirect("/", status=303)
-        return login_form(request)
-
-    @app.post("/login")
-    async def login(request: Request):
-        expected = config.codec.unseal(request.cookies.get(LOGIN_CSRF_COOKIE))
-        given = request.form.get("csrf") or ""
-        if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
-            return response.json({"error": "missing or wrong CSRF token; reload the sign-in page"},
-                                 status=403)
-        username = (request.form.get("username") or "").strip()
-        password = request.form.get("password") or ""
-        ip = request.ip or "unknown"
-        user = repo.get_user(username) if username else None
-        device = config.codec.unseal(request.cookies.get(DEVICE_COOKIE))
-        known = user is not None and isinstance(device, dict) and device.get("u") == user.id
-        wait = repo.login_wait(username, ip, known_device=known)
-        failure = "Wrong username or password."
-        if wait > 0:
-            verify_password(DUMMY_HASH, password)  # the same work as a real check
-            seconds = math.ceil(wait)
-            resp = login_form(request, 429, f"Too many attempts: try again in {seconds} seconds.")
-            resp.headers["Retry-After"] = str(seconds)
-            return resp
-        if user is None or not user.active:
-            # Unknown and deactivated names cost the same argon2 work: timing tells nothing.
-            verify_password(DUMMY_HASH, password)
-            repo.record_login_failure(username, ip)
-            return login_form(request, 401, failure)
-        if not verify_password(user.password_hash, password):
-            repo.record_login_failure(username, ip)
-            return login_form(request, 401, failure)
-        user = repo.record_login_success(username, ip)
-        if needs_rehash(user.password_hash):
-            repo.set_password_hash(username, hash_password(password))
-            user = repo.get_user(username)
-        resp = response.redirect("/", status=303)
-        set_cookie(resp, config.codec.new(user.id, user.username, user.role,
-                                          user.session_generation))
-        # This browser has signed in to this account: others' guesses do not hold it up.
-        _cookie(resp, DEVICE_COOKIE, config.codec.seal({"u": user.id}), 90 * 24 * 3600)
-        return resp
-
-    @app.post("/logout")
-    async def logout(request: Request):
-        # Ends this and every other session of the user (other browsers too), server-side.
-        repo.end_sessions(request.ctx.session.user_id, actor(request), "sign_out")
-        resp = response.redirect("/login", status=303)
-        set_cookie(resp, None)
-        return resp
-
-    # -- the queue ---------------------------------------------------------------
     def queue_filter(request: Request) -> CaseFilter:
         def one(name, allowed):
             value = request.args.get(name) or ""
@@ -415,6 +346,13 @@ def create_app(config: PortalConfig) -> Sanic:
         require_admin(request)
         return render(request, "users.html", users=repo.list_users(),
                       roles=("moderator", "supervisor", "admin"))
+
+    @app.post("/admin/users/<username>/reset-second-factor")
+    async def users_reset_second_factor(request: Request, username: str):
+        require_admin(request)
+        repo.reset_second_factor(username, actor=actor(request))
+        return redirect("/admin/users", f"Second factor of {username} removed; their "
+                        "sessions ended.")
 
     @app.post("/admin/users")
     async def users_create(request: Request):

@@ -247,6 +247,13 @@ class User:
     password_hash: str = dataclasses.field(repr=False, default="")
     session_generation: int = 0
     deactivated_at: Optional[dt.datetime] = None
+    totp_secret: Optional[str] = dataclasses.field(repr=False, default=None)
+    totp_enabled_at: Optional[dt.datetime] = None
+    totp_last_step: Optional[int] = None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def active(self) -> bool:

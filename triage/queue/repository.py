@@ -32,6 +32,7 @@ from triage.queue.models import (
 )
 from triage.queue.deliveries import OutboxMixin
 from triage.queue.intake import IntakeMixin
+from triage.queue.second_factor import SecondFactorMixin
 from triage.queue.stats import StatsMixin
 from triage.queue.status import ACCESS_REASONS, Status, Transition, check_transition
 from triage.queue.tables import OPEN_STATUSES, audit_events, cases, inbound_messages
@@ -52,7 +53,7 @@ def new_reference() -> str:
 
 
 class QueueRepository(IntakeMixin, OutboxMixin, WorkflowMixin, CaseworkMixin, UsersMixin,
-                      StatsMixin):
+                      SecondFactorMixin, StatsMixin):
     """The queue's data access: `QueueRepository(engine)` (optionally `clock=`)."""
 
     # -- inbound (store, claim, triage: `IntakeMixin`) ---------------------------

@@ -31,6 +31,11 @@ users = sa.Table(
     # password reset, role change, lock, deactivation) ends all of the user's sessions at once.
     sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
     sa.Column("deactivated_at", sa.DateTime),
+    # TOTP (RFC 6238): the shared secret (base32), when it was confirmed, and the last
+    # time-step accepted, so one code signs in once.
+    sa.Column("totp_secret", sa.String(64)),
+    sa.Column("totp_enabled_at", sa.DateTime),
+    sa.Column("totp_last_step", sa.Integer),
     sa.CheckConstraint(f"role IN ({_ROLES})", name="ck_users_role"),
 )
 
@@ -265,3 +270,16 @@ login_attempts = sa.Table(
 )
 sa.Index("ix_login_attempts_ip", login_attempts.c.ip, login_attempts.c.at)
 sa.Index("ix_login_attempts_name", login_attempts.c.name_hash, login_attempts.c.at)
+
+# Single-use recovery codes for the second factor, stored as SHA-256 hashes (the codes are
+# long random strings, so a fast hash is enough; they are shown once).
+recovery_codes = sa.Table(
+    "recovery_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", name="fk_recovery_user"),
+              nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("used_at", sa.DateTime),
+)
+sa.Index("ix_recovery_codes_user", recovery_codes.c.user_id)

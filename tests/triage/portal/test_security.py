@@ -11,7 +11,8 @@ from triage.portal.auth import check_password_policy, hash_password
 
 def _signed_in(portal, username="moe"):
     client = Browserless(portal)
-    assert client.login(username).status == 303
+    client.login(username)
+    assert "triage_session" in client.cookies
     return client
 
 
@@ -155,7 +156,7 @@ def test_a_strangers_guesses_do_not_keep_the_owner_out(portal, clock):
 
 
 def test_unknown_and_deactivated_names_cost_the_same_work(portal, service, monkeypatch):
-    import triage.portal.app as app_module
+    import triage.portal.signin as app_module
 
     calls = []
     real = app_module.verify_password
@@ -167,3 +168,89 @@ def test_unknown_and_deactivated_names_cost_the_same_work(portal, service, monke
     assert calls == [True, True, False]  # one argon2 verify each, real or dummy
     events = [e for e in service.repository.list_audit() if e.action == "login_failed"]
     assert len(events) == 3
+
+
+
+# -- the second factor ------------------------------------------------------------------------
+def test_a_supervisor_cannot_sign_in_without_a_second_factor(portal, service):
+    client = Browserless(portal)
+    resp = client.login("sue", second_factor=False)
+    assert resp.headers["location"] == "/login/second-factor/setup"
+    assert "triage_session" not in client.cookies
+    assert client.request("get", "/api/cases").status == 401  # the password alone gives nothing
+    # Setting it up signs in and shows ten recovery codes once.
+    page = client.request("get", "/login/second-factor/setup").text
+    assert "<svg" in page and "<script" not in page
+    secret = page.split('id="secret">')[1].split("<")[0]
+    Browserless.secrets["sue"] = secret
+    done = client.request("post", "/login/second-factor/setup",
+                          data={"code": client.totp("sue"), "csrf": client.csrf})
+    assert done.status == 200 and done.text.count("<li><code>") == 10
+    assert client.request("get", "/api/cases").status == 200
+    assert service.repository.get_user("sue").has_second_factor
+    # The next sign-in asks for a code, and a wrong one is refused.
+    again = Browserless(portal)
+    assert again.login("sue", second_factor=False).headers["location"] == "/login/second-factor"
+    again.request("get", "/login/second-factor")
+    wrong = again.request("post", "/login/second-factor", data={"code": "000000",
+                                                                "csrf": again.csrf})
+    assert wrong.status == 401 and "triage_session" not in again.cookies
+
+
+def test_a_code_works_once_and_a_recovery_code_once(portal, service, clock):
+    import datetime as dt
+
+    first = Browserless(portal)
+    codes_page = None
+    first.login("sue", second_factor=False)
+    page = first.request("get", "/login/second-factor/setup").text
+    Browserless.secrets["sue"] = page.split('id="secret">')[1].split("<")[0]
+    codes_page = first.request("post", "/login/second-factor/setup",
+                               data={"code": first.totp("sue"), "csrf": first.csrf}).text
+    recovery = codes_page.split("<li><code>")[1].split("<")[0]
+    clock.now += dt.timedelta(seconds=30)
+    used = first.totp("sue")
+    second = Browserless(portal)
+    second.login("sue", second_factor=False)
+    second.request("get", "/login/second-factor")
+    assert second.request("post", "/login/second-factor",
+                          data={"code": used, "csrf": second.csrf}).status == 303
+    replay = Browserless(portal)
+    replay.login("sue", second_factor=False)
+    replay.request("get", "/login/second-factor")
+    assert replay.request("post", "/login/second-factor",
+                          data={"code": used, "csrf": replay.csrf}).status == 401
+    assert replay.request("post", "/login/second-factor",
+                          data={"code": recovery, "csrf": replay.csrf}).status == 303
+    last = Browserless(portal)
+    last.login("sue", second_factor=False)
+    last.request("get", "/login/second-factor")
+    assert last.request("post", "/login/second-factor",
+                        data={"code": recovery, "csrf": last.csrf}).status == 401
+
+
+def test_a_moderator_who_turned_it_on_needs_it_too(portal, service):
+    moe = _signed_in(portal)  # moderators may sign in with the password alone ...
+    page = moe.request("get", "/account/second-factor").text
+    Browserless.secrets["moe"] = page.split('id="secret">')[1].split("<")[0]
+    moe.post("/account/second-factor", {"code": moe.totp("moe")})
+    assert service.repository.get_user("moe").has_second_factor
+    later = Browserless(portal)  # ... until they turn it on
+    assert later.login("moe", second_factor=False).headers["location"] == "/login/second-factor"
+    assert "triage_session" not in later.cookies
+
+
+def test_an_admin_resets_a_second_factor_audited_and_it_ends_sessions(portal, service):
+    sue = _signed_in(portal, "sue")
+    ada = _signed_in(portal, "ada")
+    resp = ada.post("/admin/users/sue/reset-second-factor")
+    assert resp.status == 303
+    user = service.repository.get_user("sue")
+    assert not user.has_second_factor
+    assert sue.request("get", "/api/cases").status == 401
+    event = [e for e in service.repository.list_audit() if e.action == "mfa_reset"][-1]
+    assert event.actor_id == service.repository.get_user("ada").id
+    # A moderator cannot.
+    moe = _signed_in(portal)
+    assert moe.post("/admin/users/ada/reset-second-factor").status in (303, 403)
+    assert service.repository.get_user("ada").has_second_factor
