@@ -57,14 +57,28 @@ def shuffled(pairs):
     return [(label, text) for label, (_, text) in zip(labels, pairs)]
 
 
-def thinned(pairs):
-    """Every fourth example of each intent (at least two): a weaker current model."""
+def _every(pairs, nth):
     out, seen = [], {}
     for intent, text in pairs:
         seen[intent] = seen.get(intent, 0) + 1
-        if seen[intent] % 4 == 1 or seen[intent] <= 2:
+        if seen[intent] % nth(intent) == 1 or seen[intent] <= 2:
             out.append((intent, text))
     return out
+
+
+def halved(pairs):
+    """Every second example of each intent: the candidate's base data (half the corpus
+    trains in half the time, and is still far more than the current model has)."""
+    return _every(pairs, lambda intent: 2)
+
+
+def thinned(pairs):
+    """A weaker current model: every eighth example, every sixteenth for the two guarded
+    categories. On 20 held-out examples per category a model on a quarter of the data can
+    still out-recall the full one by one message (seen once, clinical 19/20 against 18/20);
+    the gate guards those recalls, so the weaker model must be weaker there."""
+    guarded = ("emergency", "clinical_request")
+    return _every(pairs, lambda intent: 16 if intent.split("/")[0] in guarded else 8)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +97,7 @@ def test_shuffled_labels_are_refused(tmp_path, trainer):
     models = tmp_path / "models"
     models.mkdir()
     shutil.copyfile(train_small_model(), models / "current.tar.gz")
-    data = data_copy(tmp_path, "data", shuffled)
+    data = data_copy(tmp_path, "data", lambda pairs: shuffled(halved(pairs)))
     result = retrain(FIXTURES / "phi_export.csv", trainer=trainer, data_dir=data,
                      models_dir=models, work_dir=tmp_path / "runs", base_heldout=HELDOUT, **EXPORT)
     assert not result.promoted and result.decision.failed
@@ -98,7 +112,7 @@ def test_more_good_data_is_accepted_and_nothing_written_holds_phi(tmp_path, trai
     models.mkdir()
     weaker = trainer.train(data_copy(tmp_path, "thin", thinned), tmp_path / "thin-model", "current")
     shutil.copyfile(weaker, models / "current.tar.gz")
-    data = data_copy(tmp_path, "data")
+    data = data_copy(tmp_path, "data", halved)
     result = retrain(FIXTURES / "phi_export.csv", trainer=trainer, data_dir=data,
                      models_dir=models, work_dir=tmp_path / "runs", base_heldout=HELDOUT, **EXPORT)
     assert result.promoted, result.decision.describe()
