@@ -47,12 +47,8 @@ def operation_of(row: DeliveryView) -> Operation:
 
 
 def _reason(exc: GraphError) -> str:
-    parts = [type(exc).__name__]
-    for name in ("status", "code", "subcode"):
-        value = getattr(exc, name, None)
-        if value is not None:
-            parts.append(f"{name}={value}")
-    return " ".join(parts)
+    """What a case shows for a failed call: the error's kind and Meta's codes, no text."""
+    return " ".join(filter(None, (type(exc).__name__, exc.codes)))
 
 
 class OutboxSender:

@@ -67,15 +67,14 @@ class GraphError(TriageError):
         self.error_type = error_type
         self.fbtrace_id = fbtrace_id
         self.attempts = attempts
-        parts = [f"graph {operation}: {detail}"]
-        if status is not None:
-            parts.append(f"status={status}")
-        if code is not None:
-            parts.append(f"code={code}")
-        if subcode is not None:
-            parts.append(f"subcode={subcode}")
-        parts.append(f"attempts={attempts}")
-        super().__init__(" ".join(parts))
+        super().__init__(" ".join(filter(None, (f"graph {operation}: {detail}", self.codes,
+                                                f"attempts={attempts}"))))
+
+    @property
+    def codes(self) -> str:
+        """Meta's answer as `status=.. code=.. subcode=..` (only the parts it sent)."""
+        return " ".join(f"{name}={value}" for name in ("status", "code", "subcode")
+                        if (value := getattr(self, name)) is not None)
 
 
 class GraphRejected(GraphError):

@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 COOKIE = "triage_session"
 FLASH_COOKIE = "triage_flash"
-DUMMY_HASH = signin.DUMMY_HASH
 _names = itertools.count()
 
 # Buttons on the case page: form action -> repository method.

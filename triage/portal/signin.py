@@ -75,7 +75,7 @@ def register(app: Sanic, web: Web) -> None:
         return response.json({"error": "missing or wrong CSRF token; reload the sign-in page"},
                              status=403)
 
-    def held_back(request: Request, name: str, wait: float, template: str, **context):
+    def held_back(request: Request, wait: float, template: str, **context):
         seconds = math.ceil(wait)
         resp = page(request, template, 429,
                     error=f"Too many attempts: try again in {seconds} seconds.", **context)
@@ -135,7 +135,7 @@ def register(app: Sanic, web: Web) -> None:
         wait = repo.login_wait(username, ip, known_device=known_device(request, user))
         if wait > 0:
             verify_password(DUMMY_HASH, password)  # the same work as a real check
-            return held_back(request, username, wait, "login.html")
+            return held_back(request, wait, "login.html")
         if user is None or not user.active:
             # Unknown and deactivated names cost the same argon2 work: timing tells nothing.
             verify_password(DUMMY_HASH, password)
@@ -171,7 +171,7 @@ def register(app: Sanic, web: Web) -> None:
         ip = request.ip or "unknown"
         wait = repo.login_wait(user.username, ip, known_device=known_device(request, user))
         if wait > 0:
-            return held_back(request, user.username, wait, "second_factor.html")
+            return held_back(request, wait, "second_factor.html")
         code = (request.form.get("code") or "").strip()
         step = mfa.matching_step(user.totp_secret or "", code, config.clock())
         if step is not None and repo.accept_totp_step(user.id, step):
