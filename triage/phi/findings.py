@@ -11,20 +11,33 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["IDENTIFIER_TYPES", "Finding", "PhiType", "phi_types", "resolve_overlaps"]
+__all__ = ["IDENTIFIER_TYPES", "LINK_TYPES", "Finding", "PhiType", "phi_types", "resolve_overlaps"]
 
 
 class PhiType(str, enum.Enum):
-    """Kinds of PHI; each value is also the placeholder name used in redacted text."""
+    """Kinds of PHI; each value is also the placeholder name used in redacted text.
+
+    Together they cover the HIPAA Safe Harbor identifiers (45 CFR 164.514(b)(2)) that can
+    appear in a message, plus health details about a person.
+    """
 
     NAME = "NAME"
     DOB = "DOB"
-    DATE = "DATE"
-    PHONE = "PHONE"
+    DATE = "DATE"  # admission, discharge, appointment, death: any date but a year alone
+    AGE = "AGE_90+"  # Safe Harbor removes ages of 90 and over only
+    PHONE = "PHONE"  # phone and fax
     EMAIL = "EMAIL"
-    ADDRESS = "ADDRESS"
-    ID = "ID"
+    ADDRESS = "ADDRESS"  # street, apartment or unit, ZIP, town: units smaller than a state
+    ROOM = "ROOM"  # hospital room and bed numbers
     SSN = "SSN"
+    ID = "ID"  # medical record, patient and health-plan numbers (MBI, member ids)
+    ACCOUNT = "ACCOUNT"  # billing account, claim, invoice and card numbers
+    LICENSE = "LICENSE"  # licence, certificate and permit numbers
+    VEHICLE = "VEHICLE"  # licence plates, VINs
+    DEVICE = "DEVICE"  # serial numbers and ids of devices (pumps, implants, phones)
+    URL = "URL"  # links to a person's profile, photos, fundraiser or files
+    IP = "IP"
+    HANDLE = "HANDLE"  # a private person's social-media handle
     HEALTH = "HEALTH"
 
     @property
@@ -35,6 +48,10 @@ class PhiType(str, enum.Enum):
 
 # Health details are PHI only together with an identifier; everything else identifies a person.
 IDENTIFIER_TYPES: frozenset[PhiType] = frozenset(t for t in PhiType if t is not PhiType.HEALTH)
+# Pointers to a person's public presence. They are redacted like any identifier, but on a
+# social page they are how people tag and link each other, so alone they do not make a
+# thread sensitive (`triage.policy`).
+LINK_TYPES: frozenset[PhiType] = frozenset({PhiType.URL, PhiType.HANDLE})
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.triage.phi.cases import POSITIVES
 from triage.phi import Detector, Finding, PhiType, Registry, default_registry
 
 ODD_INPUTS = [
@@ -18,6 +19,9 @@ ODD_INPUTS = [
     "\x00\x1b[31m control chars \u200b\ufeff",
     "my mom Jane Smith DOB 3/4/1950 still has a fever after her surgery, call 555-123-4567",
     "[NAME] [DOB] [HEALTH]" * 3,
+    "[AGE_90+] [ROOM] [HANDLE] [URL] [IP]",
+    "https://" + "a" * 400 + " @" + "b" * 200 + " 1 2 3 4 5 6 7 8 9 " * 20,
+    "room " * 200 + "apt " * 200 + "plate " * 200,
 ]
 DETECTORS = default_registry().detectors
 
@@ -28,13 +32,34 @@ def test_registry_lists_one_detector_per_entity() -> None:
         "placeholders",
         "names",
         "dates",
+        "ages",
         "phone",
         "email",
         "address",
+        "rooms",
         "ids",
+        "accounts",
+        "licenses",
+        "vehicles",
+        "devices",
         "ssn",
+        "split_numbers",
+        "urls",
+        "network",
+        "handles",
         "health",
+        "crisis",
     }
+
+
+def test_every_type_and_detector_has_its_table() -> None:
+    # Each PHI type has positives in the shared table, and every detector finds one of them.
+    by_type = {t: [row for row in POSITIVES if row[1] is t] for t in PhiType}
+    assert all(len(rows) >= 3 for rows in by_type.values()), {
+        t.value: len(rows) for t, rows in by_type.items() if len(rows) < 3
+    }
+    credited = {f.detector for text, _, _ in POSITIVES for f in default_registry().detect(text)}
+    assert credited == {d.name for d in DETECTORS}
 
 
 @pytest.mark.parametrize("detector", DETECTORS, ids=lambda d: d.name)

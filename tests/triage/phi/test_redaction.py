@@ -118,16 +118,12 @@ def test_longer_span_wins_and_identifier_beats_health_on_tie() -> None:
 def test_identifier_types() -> None:
     assert frozenset(PhiType) - {PhiType.HEALTH} == IDENTIFIER_TYPES
     assert [t.value for t in PhiType] == [
-        "NAME",
-        "DOB",
-        "DATE",
-        "PHONE",
-        "EMAIL",
-        "ADDRESS",
-        "ID",
-        "SSN",
-        "HEALTH",
+        "NAME", "DOB", "DATE", "AGE_90+", "PHONE", "EMAIL", "ADDRESS", "ROOM", "SSN", "ID",
+        "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "URL", "IP", "HANDLE", "HEALTH",
     ]
+    assert PhiType.AGE.placeholder == "[AGE_90+]"
+    assert redact("my 93yo nana in room 412") == "my [AGE_90+]yo nana in room [ROOM]"
+    assert redact(redact("my 93yo nana in room 412")) == redact("my 93yo nana in room 412")
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀", "<script>alert(1)</script>", "我的儿子发烧了"])

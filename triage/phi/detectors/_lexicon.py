@@ -30,7 +30,8 @@ RELATION_PATTERN = (
 # A name right after one of these belongs to staff, who are not patient identifiers.
 STAFF_TITLES: frozenset[str] = frozenset(
     """dr doctor doc nurse np pa rn lpn md do prof professor surgeon therapist pharmacist
-    midwife dentist pediatrician physician provider""".split()
+    midwife dentist pediatrician physician provider dra enfermero enfermera enfermeros
+    enfermeras doctora doctores""".split()
 )
 
 

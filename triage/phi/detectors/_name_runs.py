@@ -76,6 +76,79 @@ def name_runs(text: str) -> Iterator[tuple[int, int, float]]:
     toks = list(_tokens(text))
     yield from _capitalised(text, toks)
     yield from _lower_case(text, toks)
+    yield from _lone_first_names(text, toks)
+    yield from _other_script(text)
+
+
+# Thanks and shout-outs name staff: "Thank you Sarah and Tom", "shoutout to Kev", "gracias a Lupita".
+_THANKS_BEFORE = re.compile(
+    r"\b(?:thank(?:s|\s+you)?|thx|ty|shout\s?-?outs?(?:\s+to)?|kudos(?:\s+to)?|props\s+to"
+    r"|gracias(?:\s+a)?|bless|ask\s+for|asked\s+for)"
+    r"(?:[ \t,]{1,3}(?:&|[^\W\d_]+)){0,3}[ \t,]{1,3}$",
+    re.IGNORECASE,
+)
+# A role or desk right after a name: "Sarah from billing", "Kev at the front desk", ", our nurse".
+_STAFF_AFTER = re.compile(
+    r"[ \t]{0,2},?[ \t]{0,2}(?:(?:the|our|my|his|her|a)[ \t]{1,2})?(?:nurse|doctor|receptionist|tech"
+    r"|therapist|aide|cna|rn|np|pa|doc|surgeon|midwife|chaplain|volunteer|social\s+worker"
+    r"|enfermer[oa]|doctora?)\b"
+    r"|[ \t]{1,2}(?:from|at|in|de|en)[ \t]{1,2}(?:the[ \t]{1,2}|la[ \t]{1,2})?(?:front\s+desk|billing"
+    r"|registration|records|admissions|reception|scheduling|patient\s+accounts|recepci[oó]n"
+    r"|facturaci[oó]n|caja)\b",
+    re.IGNORECASE,
+)
+
+
+def _lone_first_names(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, float]]:
+    """A listed first name standing alone ("is kevin still in surgery", "tell Ines hi"),
+    unless thanks or a role make it staff's. Longer runs are the scans above."""
+    for i, tok in enumerate(toks):
+        if not tok.first or tok.common or tok.stop or _staff_before(text, toks, i):
+            continue
+        if _next_to_capital(toks, i) or any(t.kind == _STAFF for t in toks[max(0, i - 3) : i]):
+            continue  # runs are the scan above's; "a nurse named Kelly" is staff
+        word = text[tok.start : tok.end]
+        if word.isupper() and len(word) < 3:
+            continue
+        if _THANKS_BEFORE.search(text, max(0, tok.start - 40), tok.start):
+            continue
+        if _STAFF_AFTER.match(text, tok.end):
+            continue
+        end = tok.end
+        nxt = toks[i + 1] if i + 1 < len(toks) and tok.gap_after else None
+        # "jolene kirkpatrick-vance", "margaret o'sullivan": a compound surname follows.
+        if nxt is not None and not nxt.cap and not nxt.common and (
+            nxt.surname or any(c in text[nxt.start : nxt.end] for c in "-'\u2019")
+        ):
+            end = nxt.end
+        yield tok.start, end, 0.5
+
+
+def _next_to_capital(toks: list[_Tok], i: int) -> bool:
+    before = i > 0 and toks[i - 1].gap_after and toks[i - 1].cap
+    after = toks[i].gap_after and i + 1 < len(toks) and toks[i + 1].cap
+    return toks[i].cap and (before or after)
+
+
+_OTHER_SCRIPTS = re.compile(
+    "[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff"
+    "\uac00-\ud7af]{2,12}(?:[ \t][\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f"
+    "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,12}){0,2}"
+)
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def _other_script(text: str) -> Iterator[tuple[int, int, float]]:
+    """A short run of another script inside a Latin-script message is nearly always a
+    name written the way its owner writes it ("mi suegra 黄柳", "Samira (سميرة حداد)")."""
+    runs = list(_OTHER_SCRIPTS.finditer(text))
+    if not runs:
+        return
+    other = sum(m.end() - m.start() for m in runs)
+    if len(_LATIN.findall(text)) < 4 * other:
+        return  # a message in that script: its words are not names as such
+    for m in runs:
+        yield m.start(), m.end(), 0.5
 
 
 def _key(word: str) -> str:
@@ -156,6 +229,14 @@ def _segments(text: str, toks: list[_Tok], i: int, j: int) -> Iterator[tuple[int
             continue
         e = k
         while e + 1 <= j and toks[e + 1].kind in (_STRONG, _WEAK):
+            e += 1
+        # A listed first name carries a surname our lists lack, even a word-shaped one
+        # ("Walter Henning", "Ana Fielding").
+        while (
+            toks[k].first and e + 1 <= j and toks[e].gap_after and not toks[e + 1].common
+            and toks[e + 1].kind == _OTHER and e - k < 2
+            and not text[toks[e + 1].start : toks[e + 1].end].isupper()
+        ):
             e += 1
         seg = toks[k : e + 1]
         span = _accept_segment(text, toks, k, e, seg, run_len)

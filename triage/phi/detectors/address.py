@@ -48,7 +48,7 @@ _NOT_STREET = (
 )
 _WORD = r"(?!" + _NOT_STREET + r"\b)(?!\d+\s)[A-Za-z0-9][A-Za-z0-9'.-]{0,24}"
 _UNIT = (
-    r"(?:,?[ \t]{1,3}(?:apt|apartment|unit|suite|ste|fl|floor|bldg|building|rm|room|#)\.?"
+    r"(?:,?[ \t]{1,3}(?:apartamento|apartment|apto|apt|unit|suite|ste|fl|floor|bldg|building|rm|room|#)\b\.?"
     r"[ \t]{0,3}#?[ \t]{0,2}[A-Za-z0-9-]{1,8}\b)?"
 )
 _CITY_WORD = r"(?-i:(?:St\.[ \t]?)?[A-Z][A-Za-z'-]{1,25})"  # no trailing period, as above
@@ -57,6 +57,7 @@ _TAIL = (
     r"(?:,?[ \t]{1,3}(?:(?-i:" + _STATE_ABBR + r")|" + _STATE_NAME + r")\b)?"
     r"(?:,?[ \t]{1,3}\d{5}(?:-\d{4})?\b)?"
 )
+_STATE_NAMES = re.compile(r"^(?:" + _STATE_NAME + r")$", re.IGNORECASE)
 _STREET = re.compile(
     r"(?<![\d$.,/#-])\d{1,6}[A-Za-z]?[ \t]{1,3}(?:" + _WORD + r"[ \t]{1,3}){1,4}?"
     + _SUFFIX
@@ -78,20 +79,91 @@ _CITY_LINE = re.compile(
     r"(?<![\w-])[A-Z][a-z]{1,25}(?:[ \t][A-Z][a-z]{1,25}){0,2},[ \t]{0,3}(?:" + _STATE_ABBR
     + r")[ \t]{1,3}\d{5}(?:-\d{4})?(?![\d-])"
 )
+# "apt 12B", "Unit 12", "apto 3B", "int 4B": a unit number on its own.
+_UNIT_ALONE = re.compile(
+    r"(?<![A-Za-z])(?:apartamento|apartment|apto|apt|unit|interior|int|departamento|depto)\b\.?"
+    r"[ \t]{0,2}#?[ \t]{0,2}(?P<v>\d{1,5}[A-Za-z]?|[A-Za-z]-?\d{1,4})(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# "5520 N Kedzie": a house number and a direction make a street without a suffix.
+_NUMBER_DIRECTION = re.compile(
+    r"(?<![\d$.,/#-])\d{2,6}[ \t]{1,2}(?:[NSEW]\.?|North|South|East|West)[ \t]{1,2}"
+    r"[A-Z][a-z]{2,20}(?:[ \t][A-Z][a-z]{2,20})?\b"
+)
+# "calle Benito Juarez 118", "Av. Reforma #220", "calle 5 #23-45".
+_CALLE = re.compile(
+    r"(?<![A-Za-z])(?i:calle|c/|avenida|av\.|avda\.?|privada|priv\.|callej[oó]n|camino|carretera"
+    r"|paseo|circuito|andador|cerrada|boulevard|blvd\.?)[ \t]{1,2}"
+    r"(?:(?:[A-ZÁÉÍÓÚÑ][\wáéíóúñ.]{1,20}|de|del|la|las|los)[ \t]{1,2}){1,4}(?:#[ \t]?|n[oº°]\.?[ \t]?)?\d{1,5}"
+    r"(?:-\d{1,4})?\b"
+    r"|(?<![A-Za-z])(?i:calle|carrera|cra\.?|diagonal|transversal)[ \t]{1,2}\d{1,3}[A-Za-z]?[ \t]{0,2}#[ \t]{0,2}"
+    r"\d{1,3}[A-Za-z]?-\d{1,3}"
+)
+# A ZIP after a Mexican "CP" or a comma right after an address.
+_CP = re.compile(r"(?<![A-Za-z])(?i:c\.?p\.?|c[oó]digo[ \t]postal)[ \t]{0,2}:?[ \t]{0,2}(?P<v>\d{5})(?!\d)")
+_STATE_ZIP = re.compile(
+    r"(?<![A-Za-z])(?:" + _STATE_ABBR + r")[ \t]{1,2}(?P<v>\d{5}(?:-\d{4})?)(?![\d-])"
+)
+_COMMA_ZIP = re.compile(r"(?<=,)[ \t]{0,2}(?P<v>\d{5})(?!\d|[,.-]\d)")
+_ADDRESS_BEFORE = re.compile(
+    r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|street|avenue|road|drive|lane|apt|unit|apto|now)\b)"
+)
+# Where someone lives or comes from: "we live out in elmwood", "driving in from Elmhurst",
+# "vivo por la colonia del Valle", "colonia Santa Cecilia".
+_PLACE_SUFFIX = (
+    r"(?:heights|park|hills|valley|village|springs|ville|wood|woods|ton|field|fields|ford|burg"
+    r"|port|dale|land|view|side|brook|crest|grove|haven|mont|boro|borough|town|city|ridge|glen)"
+)
+_PLACE = (
+    r"(?P<v>(?:(?:del?|la|las|los|el|san|santa)[ \t])?(?-i:[A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,20}"
+    r"(?:[ \t][A-ZÁÉÍÓÚÑ][a-záéíóúñ]{2,20}){0,2})"
+    r"|[a-z]{2,20}" + _PLACE_SUFFIX + r"(?:[ \t]" + _PLACE_SUFFIX + r")?"
+    r"|[a-z]{3,20}[ \t]" + _PLACE_SUFFIX + r")(?![\w])"
+)
+_LIVES_IN = re.compile(
+    r"(?<![A-Za-z])(?:(?:live[sd]?|living|reside[sd]?|vivo|vive|vivimos|viven|family|familia"
+    r"|driving|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way)){0,2}"
+    r"[ \t]{1,2}(?:in|from|en|de|por|near|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
+    r"|colonia|col\.|barrio|fraccionamiento|fracc\.|urbanizaci[oó]n|reparto|vereda"
+    r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
+    re.IGNORECASE,
+)
+# Not places of residence: states, countries, languages, institutions, times.
+_NOT_PLACE = frozenset(
+    """english spanish french chinese arabic polish portuguese america usa mexico méxico canada
+    guatemala honduras salvador cuba colombia venezuela peru perú ecuador haiti china india
+    africa europe asia puerto rico dominican republic república dominicana philippines
+    vietnam korea japan nigeria ghana somalia ethiopia ukraine russia poland italy ireland
+    town city country state area downtown work school church home hospital clinic there here
+    the er icu""".split()
+)
 # "123 Oak Dr" is a street; "2 different Dr Patel" is not.
 _DR_NAME = re.compile(r"\.?[ \t]{1,3}[A-Z][a-z]")
 
 
 class AddressDetector(PatternDetector):
     name = "address"
+    PUBLIC_CONTACT = True
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("street", _STREET, PhiType.ADDRESS, 0.75),
         Pattern("po_box", _PO_BOX, PhiType.ADDRESS, 0.85),
         Pattern("zip_cue", _ZIP_CUE, PhiType.ADDRESS, 0.8),
         Pattern("city_line", _CITY_LINE, PhiType.ADDRESS, 0.7),
+        Pattern("unit", _UNIT_ALONE, PhiType.ADDRESS, 0.7),
+        Pattern("number_direction", _NUMBER_DIRECTION, PhiType.ADDRESS, 0.7),
+        Pattern("calle", _CALLE, PhiType.ADDRESS, 0.75),
+        Pattern("cp", _CP, PhiType.ADDRESS, 0.8),
+        Pattern("state_zip", _STATE_ZIP, PhiType.ADDRESS, 0.75),
+        Pattern("comma_zip", _COMMA_ZIP, PhiType.ADDRESS, 0.6),
+        Pattern("lives_in", _LIVES_IN, PhiType.ADDRESS, 0.6),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
+        if pattern.name == "comma_zip":
+            return bool(_ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()))
+        if pattern.name == "lives_in":
+            words = match.group("v").lower().split()
+            return not (set(words) & _NOT_PLACE or _STATE_NAMES.search(match.group("v")))
         if pattern.name != "street":
             return True
         suffix = match.group("suffix").lower().rstrip(".")

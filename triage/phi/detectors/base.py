@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
+from triage.phi.detectors._context import organisation_before
 from triage.phi.findings import Finding, PhiType
 
 __all__ = ["Detector", "Pattern", "PatternDetector"]
@@ -46,6 +47,9 @@ class PatternDetector(Detector):
     CONTEXT: ClassVar[re.Pattern[str] | None] = None
     CONTEXT_WINDOW: ClassVar[int] = 40
     CONTEXT_BOOST: ClassVar[float] = 0.15
+    # Contact details (phones, e-mails, addresses) that the organisation publishes are not
+    # PHI: a detector that sets this drops matches whose nearest cue is the organisation's.
+    PUBLIC_CONTACT: ClassVar[bool] = False
 
     def detect(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
@@ -55,6 +59,8 @@ class PatternDetector(Detector):
                     continue
                 start, end = self.result_span(text, match, pattern)
                 if start >= end:
+                    continue
+                if self.PUBLIC_CONTACT and organisation_before(text, start, end):
                     continue
                 score = min(1.0, pattern.score + self._context_boost(text, start))
                 phi_type = self.result_type(text, match, pattern)

@@ -47,11 +47,25 @@ _DAY_MONTH = re.compile(
 _NUMERIC_MD = re.compile(
     r"(?<![\w/.,:$#-])(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?![\w/%]|[.,:-]\d)"
 )
+_MESES = {
+    "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8,
+    "sep": 9, "set": 9, "oct": 10, "nov": 11, "dic": 12,
+}  # fmt: skip
+# "el 3 de marzo", "12 de agosto de 1948", "4 de julio del 92", "28 de feb. del 2024".
+_DE_MES = re.compile(
+    r"\b(?P<d>\d{1,2})[ \t]{1,2}de[ \t]{1,2}(?P<mes>ene(?:ro)?|feb(?:rero)?|mar(?:zo)?|abr(?:il)?"
+    r"|may(?:o)?|jun(?:io)?|jul(?:io)?|ago(?:sto)?|sep(?:tiembre)?|set(?:iembre)?|oct(?:ubre)?"
+    r"|nov(?:iembre)?|dic(?:iembre)?)\b\.?(?:[ \t]{1,2}(?:de|del)[ \t]{1,2}(?P<y>\d{4}|\d{2}))?\b",
+    re.IGNORECASE,
+)
+# Independence Day is a holiday, not a person's date ("open on the 4th of july?").
+_HOLIDAY = re.compile(r"^(?:4th[ \t]+of[ \t]+july|july[ \t]+4(?:th)?|fourth[ \t]+of[ \t]+july)$", re.IGNORECASE)
 # Month and year only ("born in March 1950") counts solely after a birth cue.
 _MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?[ \t]{1,3}" + _YEAR4 + r"\b", re.IGNORECASE)
 
 _BIRTH_CUE = re.compile(
-    r"(?:\bdob|\bd\.o\.b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bborn)"
+    r"(?:\bdob|\bd\.o\.b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bborn"
+    r"|\bfecha\s+de\s+nacimiento|\bnaci[oó]|\bnac\.|\bcumplea[nñ]os)"
     r"(?:\W{0,4}(?:is|was|on|in|of|=)\b)?(?:\W{0,4}(?:is|was|on|in|of)\b)?\W{0,4}$",
     re.IGNORECASE,
 )
@@ -135,6 +149,7 @@ class DateDetector(PatternDetector):
         Pattern("day_month", _DAY_MONTH, PhiType.DATE, 0.7),
         Pattern("month_year", _MONTH_YEAR, PhiType.DOB, 0.6),
         Pattern("numeric_md", _NUMERIC_MD, PhiType.DATE, 0.5),
+        Pattern("de_mes", _DE_MES, PhiType.DATE, 0.7),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
@@ -142,10 +157,14 @@ class DateDetector(PatternDetector):
         year = _year(groups.get("y"))
         if pattern.name == "month_year":
             return self._after_birth_cue(text, match.start())
+        if pattern.name == "de_mes":
+            return _valid(year, _MESES[groups["mes"][:3].lower()], int(groups["d"]))
+        if _HOLIDAY.match(match.group(0)) and not self._after_birth_cue(text, match.start()):
+            return False
         if groups.get("mon"):
             mon = groups["mon"]
             # "may 3 people come?": lower-case "may" is the verb unless a year follows.
-            if mon == "may" and year is None:
+            if mon == "may" and year is None and pattern.name == "month_day":
                 return False
             return _valid(year, _MONTHS[mon[:3].lower()], int(groups["d"]))
         month, day = int(groups["m"]), int(groups["d"])

@@ -1,4 +1,10 @@
-"""E-mail addresses."""
+"""E-mail addresses, also written out to dodge filters: "maria dot lopez at gmail dot com",
+"jdoe(at)yahoo(dot)com", "maria @ gmail . com", "juan arroba hotmail punto com".
+
+A spelled-out address needs an "at" word between two name-like parts and a known mail
+provider or a "dot" and a top-level domain after it, so "meet me at the lobby" is no
+address.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +21,52 @@ __all__ = ["EmailDetector"]
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])"
 )
+_AT = r"(?:[ \t]{0,3}(?:@|[(\[{<][ \t]?(?:at|@|arroba)[ \t]?[)\]}>])[ \t]{0,3}|[ \t]{1,3}(?:at|arroba)[ \t]{1,3})"
+_DOT = (
+    r"(?:[ \t]{0,3}(?:\.|[(\[{<][ \t]?(?:dot|punto)[ \t]?[)\]}>])[ \t]{0,3}"
+    r"|[ \t]{1,3}(?:dot|punto)[ \t]{1,3})"
+)
+_SEP = (
+    r"(?:" + _DOT + r"|[ \t]{0,2}(?:_|-|underscore|guion[ \t]bajo|gui[oó]n)[ \t]{0,2}|[ \t](?=\d))"
+)
+_WORD = r"[A-Za-z0-9][A-Za-z0-9_%+-]{0,40}"
+_PROVIDERS = (
+    r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|mac|aol|proton(?:mail)?"
+    r"|pm|gmx|zoho|comcast|att|verizon|sbcglobal|bellsouth|cox|charter|earthlink|prodigy)"
+)
+_TLDS = r"(?:com|net|org|edu|gov|us|mx|co|io|me|info|biz|es|ca|uk|ar|cl|pe|ve|do|pr)"
+_SPELLED = re.compile(
+    r"(?<![\w.])(?P<local>" + _WORD + r"(?:" + _SEP + _WORD + r"){0,3})" + _AT
+    + r"(?P<domain>(?:" + _WORD + _DOT + r"){1,3}" + _TLDS + r"|" + _PROVIDERS + r")(?![\w-])",
+    re.IGNORECASE,
+)
+# Words that are not a mailbox: "email me at gmail" has no local part.
+_NOT_LOCAL = frozenset(
+    "me us him her them it you i we they this that home work here there email mail".split()
+)
+
+
+# An address at the organisation's own domain is a department's, not a patient's.
+_ORG_DOMAIN = re.compile(
+    r"(?:hospital|health|clinic|medical|medicine|healthcare|\.gov$|\.edu$)", re.IGNORECASE
+)
 
 
 class EmailDetector(PatternDetector):
     name = "email"
-    PATTERNS: ClassVar[tuple[Pattern, ...]] = (Pattern("email", _EMAIL, PhiType.EMAIL, 0.95),)
+    PUBLIC_CONTACT = True
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("email", _EMAIL, PhiType.EMAIL, 0.95),
+        Pattern("spelled", _SPELLED, PhiType.EMAIL, 0.8),
+    )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
-        local = match.group(0).split("@", 1)[0]
+        if pattern.name == "spelled":
+            if match.group("local").lower() in _NOT_LOCAL:
+                return False
+            # A plain address is the other pattern's; this one needs a spelled-out part.
+            return "@" not in match.group(0) or " " in match.group(0) or "(" in match.group(0)
+        local, domain = match.group(0).split("@", 1)
+        if _ORG_DOMAIN.search(domain):
+            return False
         return not (local.startswith(".") or local.endswith(".") or ".." in local)

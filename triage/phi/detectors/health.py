@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import ClassVar
 
-from triage.phi.detectors._lexicon import RELATIONS
+from triage.phi.detectors._lexicon import RELATIONS, word_list
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -83,6 +83,63 @@ TERMS: tuple[str, ...] = (
     r"appendectomy", r"hysterectomy", r"mastectomy", r"stitches", r"biopsy", r"ultrasound",
     r"mammogram", r"colonoscopy", r"endoscopy", r"ekg", r"ecg", r"echocardiogram", r"a1c",
     r"cholesterol", r"diagnos(?:is|ed|es)", r"prognosis",
+    # more conditions, symptoms, devices and care settings people name
+    r"pulmonary\sembolism", r"embolism", r"aneurysm(?:\srepair)?", r"brain\sbleed", r"bypass",
+    r"(?:sleep\s)?apnea", r"type\s?[12](?:\sdiabetes)?", r"(?:adeno)?carcinoma", r"sarcoma",
+    r"hemorrhage", r"blood\sclot", r"clots?", r"dvt", r"chf", r"afib", r"neuropathy",
+    r"amputation", r"amputated", r"(?:knee|hip|shoulder)\sreplacement", r"c[\s-]section",
+    r"catheter", r"(?:on|off)\soxygen", r"oxygen(?=\s(?:keeps|is|was|at|dropping|dropped|level|sat))",
+    r"hearing\saids?", r"deaf(?:\sin\sone\sear)?", r"pacemaker(?:\scheck)?", r"defibrillator",
+    r"cpap", r"bipap", r"insulin\spump", r"glucose\smonitor", r"cgm", r"ventilator",
+    r"intubated", r"feeding\stube", r"iv(?=\s(?:antibiotics|fluids|line|drip))", r"icu",
+    r"nicu", r"picu", r"hospice", r"palliative", r"in\slabor", r"labor", r"water\sbroke",
+    r"contractions", r"had\s(?:her|my|the)\sbaby", r"gave\sbirth", r"due\sdate",
+    r"confused", r"confusion", r"disoriented", r"delirium", r"hallucinat\w+",
+    r"seeing\sthings", r"hearing\svoices", r"paranoid", r"psychosis", r"manic",
+    r"slurr(?:ing|ed)", r"limp", r"unresponsive", r"not\sbreathing", r"barely\s(?:breathe|stand|walk)",
+    r"pass(?:ing)?\sout", r"blacked\sout",
+    r"fell(?!\s(?:in\slove|asleep|apart|behind|through|short|for|off\sthe))", r"a\sfall", r"sweat(?:y|ing)",
+    r"shaking", r"tremors?", r"cramps?", r"cramping", r"spotting", r"discharge(?=\sfrom)",
+    r"incision", r"stitches", r"blood\sthinner", r"throwing\sup\sblood", r"peed", r"urine",
+    r"belly\sis\shard", r"swollen", r"ankles\sare\s(?:huge|swollen)", r"rattle",
+    r"weigh(?:s|ed)?\s\d{2,3}\s?(?:lbs?|pounds|kg)", r"\d{2,3}\s?lbs",
+    r"ha(?:s|ve)n'?t\s(?:eaten|slept|peed|pooped)", r"can'?t\s(?:walk|eat|sleep|swallow)",
+    r"relapsed?", r"detox", r"sober", r"sobriety", r"drinking", r"alcohol", r"vodka",
+    r"withdrawal", r"oxy", r"fentanyl", r"heroin", r"meth", r"cocaine", r"narcan",
+    r"ambien", r"trazodone", r"seroquel", r"lithium", r"lantus", r"humalog", r"novolog",
+    r"naltrexone", r"hydroxyzine", r"benadryl", r"melatonin", r"klonopin", r"valium",
+    r"ativan", r"percocet", r"vicodin", r"tramadol", r"norco", r"keppra", r"depakote",
+    r"lamictal", r"abilify", r"wellbutrin", r"effexor", r"cymbalta", r"paxil", r"celexa",
+    r"buspirone", r"concerta", r"vyvanse", r"jardiance", r"trulicity", r"mounjaro",
+    r"(?:chemo|infusion|radiation)\ssessions?", r"infusions?", r"folfox", r"tamoxifen",
+    r"potassium", r"sodium", r"hemoglobin", r"hgb", r"platelets", r"creatinine", r"psa",
+    r"inr", r"ketones", r"white\scount", r"wbc", r"sugars?(?=\s(?:is|was|at|of|has|keeps|went|\d))",
+    r"glucose", r"bp", r"o2", r"sats?(?=\s(?:are|is|were|was|at|of|\d))", r"pulse", r"heart\srate",
+    r"temp(?:erature)?(?=\s(?:is|was|of|at|\d))", r"newborn\shearing\sscreen", r"screening",
+    r"check-?up", r"physical(?=\s(?:exam|therapy))", r"mammogra(?:m|fia|fía)", r"mamograf[ií]a",
+    r"pain\sin\s(?:the|my|his|her)\s\w+", r"(?:lips|face|skin|fingers)\s(?:is|are|turning|going|look)\s(?:\w+\s)?(?:blue|gr[ae]y|purple|yellow|white)",
+    r"not\smaking\ssense", r"(?:isn'?t|not|won'?t|wont|didn'?t|isnt)\s(?:waking|wake)\s?up",
+    r"feel(?:ing|s)?\s(?:really\s|so\s|very\s|kinda\s)?(?:weird|off|faint|dizzy|awful|terrible|numb|funny|slow)",
+    r"swallowed\s(?:a|an|some|the)\s\w+(?:\s\w+)?", r"(?:pull(?:ing|ed)?\sout|pulled)\s(?:her|his|my|the)\s(?:iv|tube|catheter|line)",
+    r"\d{1,2}\s?(?:weeks|wks)\s(?:pregnant|along)",
+    # Spanish
+    r"fiebre", r"calentura", r"tos", r"dolor(?:es)?(?:\sde\s\w+)?", r"diab[eé]tic[oa]",
+    r"presi[oó]n(?:\salta|\sbaja)?", r"az[uú]car", r"c[aá]ncer", r"quimio(?:terapia)?",
+    r"cirug[ií]as?", r"operaci[oó]n", r"operar(?:on|lo|la|me)?", r"operad[oa]", r"me\soperaron",
+    r"le\soperaron", r"infarto", r"derrame(?:\scerebral)?", r"embolia", r"convulsi[oó]n(?:es)?",
+    r"v[oó]mitos?", r"vomitando", r"diarrea", r"mareos?", r"maread[oa]", r"sangrado",
+    r"sangrando", r"sangre", r"embarazada", r"embarazo", r"parto", r"ces[aá]rea", r"dio\sa\sluz",
+    r"aborto", r"coma", r"neumon[ií]a", r"asma", r"al[eé]rgic[oa]", r"alergia", r"penicilina",
+    r"insulina", r"medicamentos?", r"medicinas?", r"pastillas", r"di[aá]lisis", r"ves[ií]cula",
+    r"fractur(?:a|[oó])", r"se\s(?:cay[oó]|quebr[oó]|rompi[oó]|desmay[oó])", r"ca[ií]da",
+    r"desorientad[oa]", r"confundid[oa]", r"depresi[oó]n", r"deprimid[oa]", r"ansiedad",
+    r"sobredosis", r"infecci[oó]n", r"herida", r"quemadura", r"ultrasonido", r"an[aá]lisis",
+    r"resultados", r"tumor", r"demencia", r"hospitalizad[oa]", r"internad[oa]", r"intubad[oa]",
+    r"atropell(?:aron|ado|ada)", r"accidente", r"no\spuede\s(?:caminar|respirar|hablar|comer)",
+    r"ya\sno\spuede\s\w+", r"no\srespira", r"le\sfalta\sel\saire", r"epilepsia", r"migra[nñ]a",
+    r"gripa", r"gripe", r"cortaron\sel\s\w+", r"le\scortaron", r"diagn[oó]stico",
+    r"terapia", r"rehabilitaci[oó]n", r"marcapasos", r"ox[ií]geno", r"cateter|cat[eé]ter",
+    r"se\ssiente\s(?:mal|mareado|mareada|d[eé]bil)", r"me\ssiento\s(?:mal|mareado|mareada|d[eé]bil)",
 )
 # fmt: on
 
@@ -102,6 +159,14 @@ def _by_first_letter(terms: Iterable[str]) -> str:
     return "|".join(p for p in parts if p)
 
 
+# Generic medicine names by their stems ("metoprolol", "losartan", "omeprazole").
+_DRUG = (
+    r"[a-z]{2,}(?:pril|olol|statin|sartan|dipine|prazole|tidine|azepam|zolam|triptan|cillin"
+    r"|mycin|oxacin|cycline|formin|gliptin|glutide|tide|oxetine|apine|idone|codone|morphone"
+    r"|barbital|lukast|parin|xaban|dronate|thyroxine|olone|afil|mab|tinib|[aio]vir|pram)"
+)
+TERMS = (*TERMS, _DRUG)
+
 # Terms are written with \s for readability but must not span lines (a line break ends
 # a clause, and redaction must not remove one).
 _TERM = re.compile(
@@ -117,6 +182,12 @@ _FACILITY = re.compile(
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
+# Spanish terms that carry their own person: "le operaron", "me siento mal", "se cayó".
+_SELF_TIED = re.compile(r"(?:me|le|se|mi)\s", re.IGNORECASE)
+_IDIOM_BEFORE = re.compile(
+    r"\b(?:give|gives|giving|gave|gonna\s+give)\s+(?:me|you|him|her|us|them|everyone)\s+(?:a|an)\s+$",
+    re.IGNORECASE,
+)
 _POSSESSIVE = re.compile(r"(?:\b(?:my|our|his|her|their)|['\u2019]s)\s{1,3}$", re.IGNORECASE)
 # With no pronoun in the clause, a verb of having still ties the term to a person.
 _HAVING = re.compile(
@@ -125,7 +196,7 @@ _HAVING = re.compile(
     r"(?:(?:a|an|the|some|bad|severe|mild|high|low|stage\s{1,3}\d|\d{2,3}(?:\.\d)?)\s{1,3}){0,2}$",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)?")
+_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 # Clause ends. A period after an abbreviation or initial ("Dr.", "St.", "ext.", "R.") does
 # not end one: such periods sit inside spans that redaction replaces, and the verdict
 # must not change when the text is scanned again after redaction.
@@ -140,10 +211,20 @@ _WINDOW = 120  # how far a clause may reach either side of a term
 
 _BLOCK, _FIRST, _OTHER = "block", "first", "other"  # kinds of personal words
 _FIRST_PERSON = frozenset(
-    "i im i'm i've ive i'd i'll me my mine myself we we're we've our ours us".split()
+    """i im i'm i've ive i'd i'll me my mine myself we we're we've our ours us
+    yo mi mis tengo estoy conmigo nosotros nuestra nuestro""".split()
 )
-_THIRD_PERSON = frozenset("he he's his him himself she she's her hers herself".split()) | RELATIONS
-_SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur".split())
+_THIRD_PERSON = (
+    frozenset(
+        """he he's his him himself she she's her hers herself
+        él ella su sus le se tiene está mamá mama papá papi mami hijo hija hijos esposo
+        esposa abuela abuelo abuelita abuelito hermano hermana tío tía tio tia novio novia
+        bebé niño niña suegra suegro primo prima sobrino sobrina nieto nieta""".split()
+    )
+    | RELATIONS
+)
+_GENERIC = frozenset("a an any some every each another un una cualquier".split())
+_SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur usted ustedes".split())
 
 
 class _Clauses:
@@ -160,9 +241,13 @@ class _Clauses:
             self.cut_ends.append(m.end())
         self.word_pos: list[int] = []
         self.word_kind: list[str] = []
+        previous: list[str] = []  # the last three words
         for m in _WORDS.finditer(text):
             word = m.group(0).lower().replace("\u2019", "'")
             kind = self._kind(word[:-2] if word.endswith("'s") else word)
+            if kind == _OTHER and word in RELATIONS and _GENERIC.intersection(previous):
+                kind = None  # "for a 50 lb kid in general" is anybody's kid
+            previous = [*previous[-2:], word]
             if kind:
                 self.word_pos.append(m.start())
                 self.word_kind.append(kind)
@@ -173,7 +258,12 @@ class _Clauses:
             return _BLOCK
         if word in _FIRST_PERSON:
             return _FIRST
-        return _OTHER if word in _THIRD_PERSON else None
+        if word in _THIRD_PERSON:
+            return _OTHER
+        # A listed first name is a person too ("is kevin still in surgery").
+        if word in word_list("first_names") and word not in word_list("common_words"):
+            return _OTHER
+        return None
 
     def tied(self, start: int, end: int) -> bool:
         """Whether the term at ``[start, end)`` is about the writer or a person they name."""
@@ -207,10 +297,12 @@ class HealthDetector(Detector):
         clauses: _Clauses | None = None
         for match in _TERM.finditer(text):
             start, end = match.span()
+            if _IDIOM_BEFORE.search(text, max(0, start - 24), start):
+                continue  # "this elevator is gonna give me a stroke"
             facility = _FACILITY.match(text, end)
             if facility and not _POSSESSIVE.search(text, max(0, start - 20), start):
                 continue
             clauses = clauses or _Clauses(text)  # built only for texts that mention a term
-            if clauses.tied(start, end):
+            if _SELF_TIED.match(match.group(0)) or clauses.tied(start, end):
                 findings.append(Finding(PhiType.HEALTH, start, end, self.SCORE, self.name))
         return findings

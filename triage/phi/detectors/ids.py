@@ -1,7 +1,11 @@
-"""Record identifiers: MRN, member, account, policy, insurance, patient and claim numbers.
+"""Record and health-plan identifiers: MRN, chart, patient, member, policy, group, Medicare
+and Medicaid numbers (billing accounts, claims and cards are `accounts`).
 
-A cue phrase followed by an alphanumeric token of 5+ characters with a digit is an ID; so
-is a bare run of 7+ digits (the phone detector wins ties on valid 10-digit numbers).
+Found after a cue ("MRN 0048 2913", "member id is XJH 1234 5678"), as a Medicare
+Beneficiary Identifier by its shape alone (11 characters, digit/letter positions fixed by
+CMS, with or without dashes), as a letter-prefixed number such as plans print on cards
+("XJH123456789"), and as a bare run of 7+ digits (the phone detector wins ties on valid
+10-digit numbers).
 """
 
 from __future__ import annotations
@@ -9,25 +13,33 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from triage.phi.detectors._values import cued, digit_count
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
 __all__ = ["IdDetector"]
 
-_NUM = r"(?:number|no\.?|num|nbr|#|id)"
+_NUM = r"(?:number|no\.?|num|nbr|#|id|card)"
 _CUE = (
-    r"\b(?:mrn|medical\s+record(?:\s+" + _NUM + r")?|chart\s*" + _NUM
-    + r"|(?:member(?:ship)?|subscriber|insurance|patient|group|case|record|reference"
-    r"|confirmation|invoice|visit|encounter)\s*" + _NUM
-    + r"|(?:account|acct\.?|policy|claim)(?:\s*" + _NUM + r")?"
-    + r"|id(?:\s*" + _NUM + r")?)"
+    r"mrn|medical\s+record(?:\s+" + _NUM + r")?|chart\s*" + _NUM
+    + r"|(?:member(?:ship)?|subscriber|insurance|patient|group|record|beneficiary|medicare"
+    r"|medicaid|medi-cal|tricare|plan|health\s+plan)(?:\s*" + _NUM + r")?"
+    r"|policy(?:\s*" + _NUM + r")?|mbi|hicn|id(?:\s*" + _NUM + r")?"
+    r"|(?-i:MEM|GRP)|grupo|expediente|afiliad[oa]|(?:n[uú]mero|numero)\s+de\s+(?:miembro|seguro|paciente)"
+    r"|id\s+de\s+(?:miembro|paciente)"
 )
-_WITH_CUE = re.compile(
-    _CUE
-    + r"\s{0,3}(?:(?:is|was|:|#|=|-)\s{0,3}){0,2}"
-    + r"(?P<v>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){3,29})(?![\w-])",
-    re.IGNORECASE,
+_WITH_CUE = cued(_CUE)
+# CMS's MBI: C A AN N A AN N A A N N, letters without S L O I B Z; people type it in any case.
+_L = "[AC-HJKMNP-RT-Yac-hjkmnp-rt-y]"
+_AN = "[AC-HJKMNP-RT-Yac-hjkmnp-rt-y0-9]"
+_MBI = re.compile(
+    r"(?<![A-Za-z0-9-])[1-9]" + _L + _AN + r"\d[ -]?" + _L + _AN + r"\d[ -]?" + _L + _L
+    + r"\d\d(?![A-Za-z0-9])"
 )
+# Plans print a letter prefix and a long number on the card ("XJH123456789", "W 2938 4471").
+_PREFIXED = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,4}[ -]?\d{6,14}(?![A-Za-z0-9])")
+# Letters that are a cue, not part of the number ("MRN 00123456", "ID 4455667").
+_CUE_WORDS = frozenset("MRN ID DOB SSN MBI ACCT NO NUM PT MR MS DL SN".split())
 # Digits inside prices ($1200000), decimals, dates and grouped numbers are excluded.
 _BARE = re.compile(r"(?<![\d$.,/:-])\d{7,20}(?!\d|[.,/:-]\d)")
 
@@ -36,12 +48,15 @@ class IdDetector(PatternDetector):
     name = "ids"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("with_cue", _WITH_CUE, PhiType.ID, 0.9),
+        Pattern("mbi", _MBI, PhiType.ID, 0.85),
+        Pattern("prefixed", _PREFIXED, PhiType.ID, 0.5),
         Pattern("bare_digits", _BARE, PhiType.ID, 0.4),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
+        if pattern.name == "prefixed":
+            return re.match(r"[A-Z]+", match.group(0)).group(0) not in _CUE_WORDS
         if pattern.name != "with_cue":
             return True
         token = match.group("v")
-        alnum = sum(c.isalnum() for c in token)
-        return alnum >= 5 and any(c.isdigit() for c in token)
+        return sum(c.isalnum() for c in token) >= 5 and digit_count(token) >= 2

@@ -48,6 +48,7 @@ _CONTEXT = re.compile(
 
 class PhoneDetector(PatternDetector):
     name = "phone"
+    PUBLIC_CONTACT = True
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("nanp", _NANP, PhiType.PHONE, 0.7),
         Pattern("local", _LOCAL, PhiType.PHONE, 0.5),

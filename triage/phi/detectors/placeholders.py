@@ -13,7 +13,7 @@ from triage.phi.findings import PhiType
 
 __all__ = ["PlaceholderDetector"]
 
-_PLACEHOLDER = re.compile(r"\[(" + "|".join(t.value for t in PhiType) + r")\]")
+_PLACEHOLDER = re.compile(r"\[(" + "|".join(re.escape(t.value) for t in PhiType) + r")\]")
 
 
 class PlaceholderDetector(PatternDetector):

@@ -19,11 +19,21 @@ _WITH_CUE = re.compile(
 )
 
 
+# "her ssn ends in 2291", "last 4 which is 6620", "los ultimos 4 del seguro social, son 7 7 3 1".
+_LAST_FOUR = re.compile(
+    r"\b(?:ends?\s+(?:in|with)|ending\s+(?:in|with)|last\s+(?:4|four)|[uú]ltimos\s+(?:4|cuatro))"
+    r"[^.\n\d]{0,40}?(?P<v>\d{4}|\d(?:[ .-]\d){3})(?![\d])",
+    re.IGNORECASE,
+)
+_NEAR_CUE = re.compile(_CUE, re.IGNORECASE)
+
+
 class SsnDetector(PatternDetector):
     name = "ssn"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("grouped", _GROUPED, PhiType.SSN, 0.75),
         Pattern("with_cue", _WITH_CUE, PhiType.SSN, 0.95),
+        Pattern("last_four", _LAST_FOUR, PhiType.SSN, 0.9),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
@@ -31,6 +41,8 @@ class SsnDetector(PatternDetector):
         # (recall first); without one, only numbers the SSA could have issued count.
         if pattern.name == "with_cue":
             return True
+        if pattern.name == "last_four":
+            return bool(_NEAR_CUE.search(text, max(0, match.start() - 100), match.end()))
         digits = re.sub(r"\D", "", match.group("v"))
         area, group, serial = digits[:3], digits[3:5], digits[5:]
         if area in ("000", "666") or area.startswith("9"):

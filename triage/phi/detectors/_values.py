@@ -1,0 +1,36 @@
+"""Regex parts for "cue word, then a number" identifiers (IDs, accounts, licences, plates).
+
+People split long numbers as they read them ("4471 2290 13", "S530-4417-2290-8") and put
+words between the cue and the value ("claim number is # CLM-0091"). `cued(cue)` builds
+one pattern for all of these: the cue, up to four connector words or signs, then a value of
+up to seven groups joined by a space, dot or dash, each group holding a digit (the first
+may be a short capital-letter prefix, "CLM 2291"). Groups are bounded, so the scan stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["VALUE", "cued", "digit_count"]
+
+_CONNECTOR = (
+    r"(?:[ \t]{0,3}(?:(?:is|was|are|es|era|number|numbers|num|nbr|nr|no|n[uú]mero|de|del"
+    r"|on|for|of|the|back|front|it'?s|its|son|which)\b\.?|[:#=.?-]))"
+)
+_GROUP = r"[A-Za-z0-9]{0,20}\d[A-Za-z0-9]{0,20}"
+VALUE = (
+    r"(?P<v>(?:(?-i:[A-Z]{1,4})[ -](?=[A-Za-z0-9]{0,20}\d))?" + _GROUP
+    + r"(?:(?:[ .-]|[ \t]-[ \t])" + _GROUP + r"){0,6}(?:-[A-Za-z]{1,3}(?![A-Za-z0-9]))?)"
+    r"(?![A-Za-z0-9])"
+)
+
+
+def cued(cue: str) -> re.Pattern[str]:
+    """`cue` (a regex), connectors, then `VALUE` in group ``v``; case-insensitive."""
+    return re.compile(
+        r"(?<![A-Za-z])(?:" + cue + r")" + _CONNECTOR + r"{0,4}[ \t]{0,3}" + VALUE, re.IGNORECASE
+    )
+
+
+def digit_count(value: str) -> int:
+    return sum(c.isdigit() for c in value)

@@ -1,0 +1,71 @@
+"""Hospital room and bed numbers: "room 412", "rm 5B", "bed 3", "room 4 east", "cuarto 214",
+"cama 3", "habitación 12", "ICU bay 7".
+
+The value needs a digit right after the cue (with "#", "no." or "number" between), so
+"room for improvement", "the waiting room" and "3 bedroom" never match; a number that is
+a time or a duration ("bed 3 days", "bed by 10pm") is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from triage.phi.detectors.base import Pattern, PatternDetector
+from triage.phi.findings import PhiType
+
+__all__ = ["RoomDetector"]
+
+_CUE = (
+    r"(?<![A-Za-z])(?:room|rm|rooms|bed|beds|bay|cubicle|pod|stretcher|cuarto|cama|camas"
+    r"|habitaci[oó]n|habitacion|hab|sala)\.?"
+)
+_VALUE = (
+    r"(?P<v>(?:[A-Za-z]-?)?\d{1,4}(?:[A-Za-z](?![A-Za-z]))?"
+    r"(?:[ \t-]?(?:east|west|north|south|este|oeste|norte|sur|[ENWS](?![A-Za-z])))?"
+    r"(?:[ \t]?(?:,|/|and|&|y|-)[ \t]?(?:bed[ \t]?)?[A-Za-z]?\d{0,4}[A-Za-z]?(?![A-Za-z0-9]))?)"
+)
+_ROOM = re.compile(
+    _CUE + r"(?:[ \t]{0,2}(?:#|no\.?|num(?:ber)?|n[uú]mero|is|es|:|-))*[ \t]{0,2}" + _VALUE
+    + r"(?![\w:.]\d)",
+    re.IGNORECASE,
+)
+# "in bed 3 days", "bed by 10 pm", "room 2 people": durations, times and counts.
+_NOT_AFTER = re.compile(
+    r"[ \t]{0,2}(?:am|pm|a\.m|p\.m|o'?clock|:\d|days?|hours?|hrs?|weeks?|wks?|nights?|months?"
+    r"|mins?|minutes?|years?|people|persons?|times?|d[ií]as|horas|semanas|noches|personas)\b",
+    re.IGNORECASE,
+)
+
+
+# "shes in 302", "está en la 214": a person is in a three- or four-digit place.
+_IN_ROOM = re.compile(
+    r"\b(?:she'?s|he'?s|is|are|was|est[aá]|sigue)[ \t]{1,3}(?:in|en)[ \t]{1,3}(?:la[ \t]{1,3})?"
+    r"(?P<v>[1-9]\d{2,3}[A-Za-z]?)(?![\w:.,/-]|[ \t]+[A-Z])",
+    re.IGNORECASE,
+)
+# "on 2 south", "4 west": a ward named by its floor and wing.
+_WARD = re.compile(
+    r"(?<![\w.])(?P<v>\d{1,2}[ \t-]?(?:east|west|north|south))\b(?![ \t](?:side|entrance|door|wing|lot|parking|unit|staff|team|nurses|floor))",
+    re.IGNORECASE,
+)
+
+
+class RoomDetector(PatternDetector):
+    name = "rooms"
+    PATTERNS: ClassVar[tuple[Pattern, ...]] = (
+        Pattern("room", _ROOM, PhiType.ROOM, 0.8),
+        Pattern("in_room", _IN_ROOM, PhiType.ROOM, 0.6),
+        Pattern("ward", _WARD, PhiType.ROOM, 0.6),
+    )
+
+    def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
+        if _NOT_AFTER.match(text, match.end("v")) or re.fullmatch(r"(?:19|20)\d\d", match.group("v")):
+            return False
+        return any(c.isdigit() for c in match.group("v"))
+
+    def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> tuple[int, int]:
+        start, end = match.span("v")
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+        return start, end

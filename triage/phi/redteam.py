@@ -1,0 +1,180 @@
+"""Scoring a detector registry on a labelled red-team set (``tests/phi/*.jsonl``).
+
+Each line is ``{"id", "text", "spans": [{"type", "text"}], "lang"}``; a message without
+spans is clean. The figures are about redaction, what the product does with findings:
+
+* message recall: PHI messages with at least one finding;
+* span recall per type: a labelled identifier counts as redacted when every letter and
+  digit of it lies inside some finding, of any type (a room number redacted as ``[ID]``
+  is still hidden); "typed" counts those whose covering findings are all of the right
+  type. A HEALTH span, a phrase with fuzzy edges, counts when a finding overlaps it;
+* false alarms: clean messages with any finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from triage.phi.findings import Finding, PhiType
+from triage.phi.registry import Registry, default_registry
+
+__all__ = ["Example", "Report", "Span", "evaluate", "load_examples"]
+
+
+@dataclass(frozen=True)
+class Span:
+    type: PhiType
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    text: str
+    spans: tuple[Span, ...]
+    source: str  # the file it came from
+
+    @property
+    def clean(self) -> bool:
+        return not self.spans
+
+
+@dataclass
+class Report:
+    """Counts behind the printed figures; `missed` lists (example id, type, span text)."""
+
+    phi_messages: int = 0
+    flagged: int = 0
+    fully_redacted: int = 0
+    clean_messages: int = 0
+    false_alarms: int = 0
+    spans: Counter[str] = field(default_factory=Counter)
+    redacted: Counter[str] = field(default_factory=Counter)
+    typed: Counter[str] = field(default_factory=Counter)
+    missed: list[tuple[str, str, str]] = field(default_factory=list)
+    alarms: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def message_recall(self) -> float:
+        return self.flagged / self.phi_messages if self.phi_messages else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.clean_messages if self.clean_messages else 0.0
+
+    def span_recall(self, phi_type: str) -> float:
+        return self.redacted[phi_type] / self.spans[phi_type] if self.spans[phi_type] else 1.0
+
+    def lines(self, title: str = "") -> list[str]:
+        """The report as printable lines."""
+        out = [title] if title else []
+        out.append(
+            f"PHI messages {self.phi_messages}: flagged {self.flagged} "
+            f"({self.message_recall:.3f}), fully redacted {self.fully_redacted} "
+            f"({self.fully_redacted / max(1, self.phi_messages):.3f})"
+        )
+        out.append(
+            f"clean messages {self.clean_messages}: false alarms {self.false_alarms} "
+            f"({self.false_alarm_rate:.3f})"
+        )
+        out.append(f"{'type':<9} {'spans':>5} {'redacted':>9} {'recall':>7} {'typed':>6}")
+        for phi_type in sorted(self.spans, key=lambda t: (-self.spans[t], t)):
+            n = self.spans[phi_type]
+            out.append(
+                f"{phi_type:<9} {n:>5} {self.redacted[phi_type]:>9} "
+                f"{self.span_recall(phi_type):>7.3f} {self.typed[phi_type] / n:>6.3f}"
+            )
+        return out
+
+
+def load_examples(paths: Iterable[Path]) -> list[Example]:
+    """Examples of every ``.jsonl`` file in `paths` (files or directories), in order.
+
+    Raises ValueError naming the file and line of a malformed example: a span whose text
+    does not occur in its message, an unknown type or a repeated id.
+    """
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
+    examples: list[Example] = []
+    seen: set[str] = set()
+    for file in files:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{file.name}:{number}"
+            try:
+                row = json.loads(line)
+                example = _example(row, file.stem)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{where}: {exc}") from exc
+            if example.id in seen:
+                raise ValueError(f"{where}: repeated id {example.id!r}")
+            seen.add(example.id)
+            examples.append(example)
+    return examples
+
+
+def _example(row: dict, source: str) -> Example:
+    text = row["text"]
+    spans: list[Span] = []
+    next_from: dict[str, int] = {}  # the k-th listing of a string is its k-th occurrence
+    for item in row["spans"]:
+        value = item["text"]
+        start = text.find(value, next_from.get(value, 0))
+        if start < 0 or not value:
+            raise ValueError(f"span {value!r} does not occur in the message")
+        next_from[value] = start + 1
+        spans.append(Span(PhiType(item["type"]), start, start + len(value)))
+    return Example(str(row["id"]), text, tuple(spans), source)
+
+
+def evaluate(examples: Sequence[Example], registry: Registry | None = None) -> Report:
+    """Score `registry` (the default one unless given) on `examples`."""
+    registry = registry or default_registry()
+    report = Report()
+    for example in examples:
+        findings = registry.detect(example.text)
+        if example.clean:
+            report.clean_messages += 1
+            if findings:
+                report.false_alarms += 1
+                report.alarms.extend(
+                    (example.id, f.type.value, example.text[f.start : f.end]) for f in findings
+                )
+            continue
+        report.phi_messages += 1
+        report.flagged += bool(findings)
+        all_hidden = True
+        for span in example.spans:
+            hidden, typed = _covered(example.text, span, findings)
+            report.spans[span.type.value] += 1
+            report.redacted[span.type.value] += hidden
+            report.typed[span.type.value] += typed
+            if not hidden:
+                all_hidden = False
+                report.missed.append(
+                    (example.id, span.type.value, example.text[span.start : span.end])
+                )
+        report.fully_redacted += all_hidden
+    return report
+
+
+def _covered(text: str, span: Span, findings: Sequence[Finding]) -> tuple[bool, bool]:
+    """(hidden by any finding, hidden by findings of the span's own type only)."""
+    overlapping = [f for f in findings if f.start < span.end and span.start < f.end]
+    if span.type is PhiType.HEALTH:
+        return bool(overlapping), any(f.type is PhiType.HEALTH for f in overlapping)
+    positions = [i for i in range(span.start, span.end) if text[i].isalnum()]
+    if not positions:
+        return True, True
+
+    def hides(fs: Sequence[Finding]) -> bool:
+        return all(any(f.start <= i < f.end for f in fs) for i in positions)
+
+    return hides(overlapping), hides([f for f in overlapping if f.type is span.type])
