@@ -17,7 +17,8 @@ The safety rules live here and nowhere else, in this order:
    message, so spam with one is ignored only when the model is all but certain
    (`spam_confidence_with_ids`, a phishing template "verify your member ID ...");
    below that, and for spam the model is unsure of, a human decides;
-4. any PHI or a clinical request -> case and the secure-portal template, sent
+4. any PHI (profile links and @handles alone do not count: `LINK_PHI`) or a clinical
+   request -> case and the secure-portal template, sent
    privately, the public comment hidden (a public comment gets nothing public that
    could confirm or repeat anything). A complaint that carries health details stays
    a complaint: the secure-portal template privately, with the complaint's priority
@@ -34,6 +35,7 @@ import dataclasses
 import enum
 from typing import Optional, Sequence, Tuple
 
+from triage.phi import LINK_TYPES
 from triage.safety import Crisis
 from triage.taxonomy import Handling, Priority, Taxonomy
 
@@ -42,7 +44,12 @@ __all__ = ["Action", "Decision", "Reason", "ThreadState", "decide", "required_te
 PUBLIC = "public_comment"
 PRIVATE = "private_message"
 # PHI types that no promotion carries: a message with one is a person's, not spam.
-PATIENT_ONLY_PHI = frozenset({"DOB", "SSN", "ID"})
+PATIENT_ONLY_PHI = frozenset(
+    {"DOB", "SSN", "ID", "ACCOUNT", "LICENSE", "VEHICLE", "DEVICE", "ROOM", "AGE_90+"}
+)
+# Profile links and @handles are redacted like any identifier, but on a social page they
+# are how people tag and link each other: alone they do not make a thread sensitive.
+LINK_PHI = frozenset(t.value for t in LINK_TYPES)
 
 
 class Action(str, enum.Enum):
@@ -118,6 +125,7 @@ def decide(
     if surface not in (PUBLIC, PRIVATE):
         raise ValueError(f"unknown surface {surface!r}")
     public = surface == PUBLIC
+    phi_types = [t for t in phi_types if t not in LINK_PHI]
     identifiers = [t for t in phi_types if t != "HEALTH"]
 
     if emergency_score is None:

@@ -50,6 +50,17 @@ CASES = [
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
     ("spam", 0.8, ("ID",), PRIV, FREE, None, None,
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("spam", 0.9, ("ACCOUNT",), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    # profile links and @handles alone are how people tag each other: not a sensitive thread
+    ("praise", 0.9, ("HANDLE",), PUB, FREE, None, None,
+     Action.REPLY, Reason.CATEGORY, None, "praise_thanks", PUB),
+    ("general_question", 0.8, ("URL", "HANDLE"), PRIV, FREE, None, "visiting",
+     Action.REPLY, Reason.CATEGORY, None, "faq_visiting", PRIV),
+    ("praise", 0.9, ("HANDLE", "HEALTH"), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
+    ("praise", 0.9, ("URL", "ROOM"), PUB, FREE, None, None,
+     Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),
     # ... and spam the model is unsure of goes to a human
     ("spam", 0.5, ("PHONE",), PUB, FREE, None, None,
      Action.ESCALATE, Reason.PHI, Priority.HIGH, "secure_portal", PRIV),

@@ -12,12 +12,13 @@ step that swaps spans for typed placeholders::
 from __future__ import annotations
 
 from triage.phi.detectors import Detector
-from triage.phi.findings import IDENTIFIER_TYPES, Finding, PhiType, phi_types
+from triage.phi.findings import IDENTIFIER_TYPES, LINK_TYPES, Finding, PhiType, phi_types
 from triage.phi.redaction import deidentify, detect, redact
 from triage.phi.registry import Registry, default_registry
 
 __all__ = [
     "IDENTIFIER_TYPES",
+    "LINK_TYPES",
     "Detector",
     "Finding",
     "PhiType",

@@ -22,7 +22,33 @@ from pathlib import Path
 from triage.phi.findings import Finding, PhiType
 from triage.phi.registry import Registry, default_registry
 
-__all__ = ["Example", "Report", "Span", "evaluate", "load_examples"]
+__all__ = ["FLOORS", "Example", "Floors", "Report", "Span", "evaluate", "load_examples"]
+
+
+@dataclass(frozen=True)
+class Floors:
+    """What `make test` holds the default registry to on the red-team set (issue 11)."""
+
+    message_recall: float = 0.98
+    span_recall: float = 0.95  # for every type
+    false_alarm_rate: float = 0.05
+
+    def failures(self, report: "Report") -> list[str]:
+        """Plain-language reasons `report` falls short; empty when it holds."""
+        out = []
+        if report.message_recall < self.message_recall:
+            out.append(f"message recall {report.message_recall:.3f} < {self.message_recall}")
+        for phi_type in sorted(report.spans):
+            if report.span_recall(phi_type) < self.span_recall:
+                out.append(
+                    f"{phi_type} span recall {report.span_recall(phi_type):.3f} < {self.span_recall}"
+                )
+        if report.false_alarm_rate > self.false_alarm_rate:
+            out.append(f"false alarms {report.false_alarm_rate:.3f} > {self.false_alarm_rate}")
+        return out
+
+
+FLOORS = Floors()
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ POSITIVES: list[tuple[str, PhiType, str]] = [
     ("is kevin still in surgery", N, "kevin"),
     ("tell Ines her sister landed", N, "Ines"),
     ("dad (Walter Henning, 91) fell", N, "Walter Henning"),
-    ("ask for jolene kirkpatrick-vance", N, "jolene kirkpatrick-vance"),
+    ("is jolene kirkpatrick-vance still there", N, "jolene kirkpatrick-vance"),
     ("mi suegra 黄柳 esta internada", N, "黄柳"),
     # birth dates
     ("DOB 3/4/1950", DOB, "3/4/1950"),
@@ -254,7 +254,7 @@ POSITIVES: list[tuple[str, PhiType, str]] = [
     ("my daughter has a 103 fever", H, "fever"),
     ("she still has a fever after her surgery", H, "surgery"),
     ("I'm pregnant and bleeding", H, "pregnant"),
-    ("I had a miscarriage last year", H, "miscarriage"),
+    ("I had a miscarriage last year", H, "had a miscarriage"),
     ("my MRI results are in", H, "MRI results"),
     ("he broke his arm", H, "broke his arm"),
     ("my son has a broken arm", H, "broken arm"),

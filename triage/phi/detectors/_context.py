@@ -2,9 +2,9 @@
 
 "the hospital's main line is 555-310-2200", "does the pharmacy at 1200 Harbor Blvd take
 walk-ins", "llamen al 555-310-4000 pa citas" give the page's public numbers and places;
-"call me at", "we live at", "mi cel" give a person's. The nearest cue before the value, in
-the same sentence and at most `_WINDOW` characters back, decides; with no cue it is a
-person's (recall first).
+"call me at", "we live at", "mi cel" give a person's. The nearest cue at most `_WINDOW`
+characters before the value decides; with none, a promotion's "to learn more" after it
+makes it the organisation's, and otherwise it is a person's (recall first).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ __all__ = ["organisation_before"]
 _WINDOW = 60
 _ORG = (
     r"hospital'?s?|clinic'?s?|pharmacy|office|offices|campus|entrance|center|centre|location"
-    r"|website|web\s?site|line|hotline|desk|department|dept|scheduling|registration|lobby"
+    r"|website|web\s?site|(?:main|nurse|advice|help|appointment|scheduling|billing|phone|crisis"
+    r"|information|info)\s+line|hotline|desk|department|dept|scheduling|registration|lobby"
     r"|garage|er|urgent\s+care|lab|branch|headquarters|foundation|your|you\s+guys|y'?all"
     r"|ustedes|llamen(?:\s+al)?|cl[ií]nica|farmacia|oficina|toll[\s-]?free|main\s+number"
     r"|call\s+(?:us|them)|(?:mail|send)\s+(?:the\s+)?payments?"
@@ -34,15 +35,22 @@ _PROMO_AFTER = re.compile(
     r"|para\s+(?:citas|m[aá]s|informaci[oó]n|agendar)|pa\s+citas)\b",
     re.IGNORECASE,
 )
+# A place of the organisation named right after the address: "the 2200 Riverside Pkwy entrance".
+_PLACE_AFTER = re.compile(
+    r"[ \t]{1,2}(?:entrance|campus|location|garage|parking\s+(?:lot|garage)|lobby|clinic|office"
+    r"|building|tower|pavilion)\b",
+    re.IGNORECASE,
+)
 
 
 def organisation_before(text: str, start: int, end: int | None = None) -> bool:
-    """True when the nearest cue before `start` marks the organisation's own details, or
-    (given the value's `end`) a promotion's "to learn more" follows it."""
-    if end is not None and _PROMO_AFTER.match(text, end):
+    """True when the nearest cue before `start` marks the organisation's own details, or,
+    with no cue before, (given the value's `end`) a promotion's "to learn more" follows."""
+    if end is not None and _PLACE_AFTER.match(text, end):
         return True
-    lo = max(0, start - _WINDOW)
     last = None
-    for last in _CUE.finditer(text, lo, start):
+    for last in _CUE.finditer(text, max(0, start - _WINDOW), start):
         pass
-    return last is not None and last.group("org") is not None
+    if last is not None:
+        return last.group("org") is not None
+    return end is not None and _PROMO_AFTER.match(text, end) is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "word_list"]
+__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "phrase_list", "word_list"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -33,6 +33,14 @@ STAFF_TITLES: frozenset[str] = frozenset(
     midwife dentist pediatrician physician provider dra enfermero enfermera enfermeros
     enfermeras doctora doctores""".split()
 )
+
+
+@cache
+def phrase_list(name: str) -> frozenset[str]:
+    """Lower-cased lines of ``data/<name>.txt`` (one phrase each), apostrophes dropped."""
+    text = (_DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
+    lines = (line.strip().lower() for line in text.splitlines() if not line.startswith("#"))
+    return frozenset(" ".join(line.replace("'", "").split()) for line in lines if line)
 
 
 @cache

@@ -77,7 +77,40 @@ def name_runs(text: str) -> Iterator[tuple[int, int, float]]:
     yield from _capitalised(text, toks)
     yield from _lower_case(text, toks)
     yield from _lone_first_names(text, toks)
+    yield from _initials(text)
     yield from _other_script(text)
+
+
+# "Bernice A. Holloway", "Dorothy M. Kowalczyk": a middle initial inside a full name.
+_MIDDLE_INITIAL = re.compile(
+    r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{1,20})[ \t](?-i:[A-Z])\.?[ \t](?-i:[A-Z][a-z'\u2019-]{1,25})(?![\w'])"
+)
+# A signature of an initial and a surname at the very end: "Thank you kindly, R. Ellsworth".
+_INITIAL_SIGNATURE = re.compile(
+    r"(?:^|[\n,.!:]|\|)[ \t]{0,3}(?P<v>(?-i:[A-Z])\.[ \t]?(?-i:[A-Z][a-z'\u2019-]{2,25}))[ \t.!]*$"
+)
+
+
+# "KEISHA M DAWSON" on a pasted card; "Mensah, K." as a record lists a person.
+_CAPS_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z]{2,20})[ \t](?-i:[A-Z])\.?[ \t](?-i:[A-Z]{2,25})(?![\w'])")
+_SURNAME_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?-i:[A-Z])\.(?=\s|$)")
+
+
+def _initials(text: str) -> Iterator[tuple[int, int, float]]:
+    common = word_list("common_words") | word_list("not_names") | word_list("org_words")
+    for m in _CAPS_INITIAL.finditer(text):
+        if m.group(0).split()[0].lower() in word_list("first_names"):
+            yield m.start(), m.end(), 0.6
+    for m in _SURNAME_INITIAL.finditer(text):
+        if m.group(0).split(",")[0].lower() not in common:
+            yield m.start(), m.end(), 0.55
+    for m in _MIDDLE_INITIAL.finditer(text):
+        first, last = m.group(0).split()[0], m.group(0).split()[-1]
+        if first.lower() not in common and last.lower() not in common:
+            yield m.start(), m.end(), 0.6
+    sig = _INITIAL_SIGNATURE.search(text, max(0, len(text) - 60))
+    if sig and sig.group("v").split()[-1].split(".")[-1].lower() not in common:
+        yield sig.start("v"), sig.end("v"), 0.6
 
 
 # Thanks and shout-outs name staff: "Thank you Sarah and Tom", "shoutout to Kev", "gracias a Lupita".

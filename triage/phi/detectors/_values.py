@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["VALUE", "cued", "digit_count"]
+__all__ = ["VALUE", "cued", "digit_count", "is_year"]
 
 _CONNECTOR = (
     r"(?:[ \t]{0,3}(?:(?:is|was|are|es|era|number|numbers|num|nbr|nr|no|n[uú]mero|de|del"
-    r"|on|for|of|the|back|front|it'?s|its|son|which)\b\.?|[:#=.?-]))"
+    r"|on|for|of|the|back|front|box|label|sticker|card|it'?s|its|son|which)\b\.?|[:#=.?,-]))"
 )
 _GROUP = r"[A-Za-z0-9]{0,20}\d[A-Za-z0-9]{0,20}"
+# A short group of capitals between or after digit groups: "2024-PA-0071385", "PJN 604218 S".
+_CAPS = r"(?-i:[A-Z]{1,3})(?![A-Za-z])"
 VALUE = (
     r"(?P<v>(?:(?-i:[A-Z]{1,4})[ -](?=[A-Za-z0-9]{0,20}\d))?" + _GROUP
-    + r"(?:(?:[ .-]|[ \t]-[ \t])" + _GROUP + r"){0,6}(?:-[A-Za-z]{1,3}(?![A-Za-z0-9]))?)"
+    + r"(?:(?:[ .-]|[ \t]-[ \t])(?:" + _GROUP + r"|" + _CAPS + r"(?=[ .-]\d))){0,6}"
+    r"(?:-[A-Za-z]{1,3}(?![A-Za-z0-9])|[ ](?-i:[A-Z])(?![A-Za-z0-9]))?)"
     r"(?![A-Za-z0-9])"
 )
 
@@ -30,6 +33,11 @@ def cued(cue: str) -> re.Pattern[str]:
     return re.compile(
         r"(?<![A-Za-z])(?:" + cue + r")" + _CONNECTOR + r"{0,4}[ \t]{0,3}" + VALUE, re.IGNORECASE
     )
+
+
+def is_year(value: str) -> bool:
+    """ "una cuenta de 2021", "the claim from 2019": a year is not an account number."""
+    return re.fullmatch(r"(?:19|20)\d\d", value) is not None
 
 
 def digit_count(value: str) -> int:

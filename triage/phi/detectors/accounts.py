@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from triage.phi.detectors._values import cued, digit_count
+from triage.phi.detectors._values import cued, digit_count, is_year
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
@@ -59,6 +59,8 @@ class AccountDetector(PatternDetector):
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
         if pattern.name == "with_cue":
             token = match.group("v")
+            if is_year(token):
+                return False
             return sum(c.isalnum() for c in token) >= 4 and digit_count(token) >= 3
         if pattern.name == "card_run":
             return _luhn(match.group(0))

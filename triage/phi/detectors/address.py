@@ -104,9 +104,18 @@ _CP = re.compile(r"(?<![A-Za-z])(?i:c\.?p\.?|c[oó]digo[ \t]postal)[ \t]{0,2}:?[
 _STATE_ZIP = re.compile(
     r"(?<![A-Za-z])(?:" + _STATE_ABBR + r")[ \t]{1,2}(?P<v>\d{5}(?:-\d{4})?)(?![\d-])"
 )
+# "in Mission 78572", "Houston TX 77098": a town right before a ZIP (and state), next to an address.
+_TOWN_ZIP = re.compile(
+    r"(?<![\w-])(?P<v>(?-i:[A-Z][a-z]{2,20}(?:[ \t][A-Z][a-z]{2,20})?))(?=,?[ \t]{1,2}"
+    r"(?:(?-i:" + _STATE_ABBR + r")[ \t]{1,2})?\d{5}(?!\d))"
+)
+_TOWN_ZIP_VALUE = re.compile(
+    r"(?<=[A-Za-z])(?:,?[ \t]{1,2}(?-i:" + _STATE_ABBR + r"))?[ \t]{1,2}(?P<v>\d{5})(?!\d|[,.-]\d)"
+)
 _COMMA_ZIP = re.compile(r"(?<=,)[ \t]{0,2}(?P<v>\d{5})(?!\d|[,.-]\d)")
 _ADDRESS_BEFORE = re.compile(
-    r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|street|avenue|road|drive|lane|apt|unit|apto|now)\b)"
+    r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|pkwy|hwy|street|avenue|road|drive|lane|apt|unit|apto"
+    r"|now|en|in|calle)\b)"
 )
 # Where someone lives or comes from: "we live out in elmwood", "driving in from Elmhurst",
 # "vivo por la colonia del Valle", "colonia Santa Cecilia".
@@ -122,7 +131,8 @@ _PLACE = (
 )
 _LIVES_IN = re.compile(
     r"(?<![A-Za-z])(?:(?:live[sd]?|living|reside[sd]?|vivo|vive|vivimos|viven|family|familia"
-    r"|driving|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way)){0,2}"
+    r"|driving|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way"
+    r"|by|with|alone|(?:him|her|them|my)sel(?:f|ves)|on\s+(?:his|her|their|my)\s+own)){0,3}"
     r"[ \t]{1,2}(?:in|from|en|de|por|near|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
     r"|colonia|col\.|barrio|fraccionamiento|fracc\.|urbanizaci[oó]n|reparto|vereda"
     r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
@@ -155,12 +165,14 @@ class AddressDetector(PatternDetector):
         Pattern("cp", _CP, PhiType.ADDRESS, 0.8),
         Pattern("state_zip", _STATE_ZIP, PhiType.ADDRESS, 0.75),
         Pattern("comma_zip", _COMMA_ZIP, PhiType.ADDRESS, 0.6),
+        Pattern("town_zip", _TOWN_ZIP, PhiType.ADDRESS, 0.6),
+        Pattern("town_zip_value", _TOWN_ZIP_VALUE, PhiType.ADDRESS, 0.6),
         Pattern("lives_in", _LIVES_IN, PhiType.ADDRESS, 0.6),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
-        if pattern.name == "comma_zip":
-            return bool(_ADDRESS_BEFORE.search(text, max(0, match.start() - 30), match.start()))
+        if pattern.name in ("comma_zip", "town_zip", "town_zip_value"):
+            return bool(_ADDRESS_BEFORE.search(text, max(0, match.start() - 50), match.start()))
         if pattern.name == "lives_in":
             words = match.group("v").lower().split()
             return not (set(words) & _NOT_PLACE or _STATE_NAMES.search(match.group("v")))

@@ -33,7 +33,7 @@ _UNIT = (
 _PERSON = (
     r"(?:\b(?:she|he|mom|dad|grandma|grandpa|nana|papa|abuela|abuelo|abuelita|abuelito"
     r"|" + RELATION_PATTERN + r")(?:['\u2019]s|[ \t]+is|[ \t]+was|[ \t]+just)"
-    r"|\b(?:hes|shes|i'?m|i[ \t]+am|(?-i:[A-Z][a-z]{1,20})[ \t]+(?:is|was))"
+    r"|\b(?:hes|shes|she|he|i'?m|i[ \t]+am|(?-i:[A-Z][a-z]{1,20})[ \t]+(?:is|was))"
     r"|\b(?:turns?|turned|turning|aged?|age\s+of|cumple|cumplió|cumplio|tiene|tenia"
     r"|tenía|edad(?:[ \t]de)?|at\s+the\s+age\s+of|lived\s+to)\b)"
 )

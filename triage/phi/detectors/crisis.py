@@ -35,7 +35,10 @@ PHRASES: tuple[str, ...] = (
     r"better\s+off\s+without\s+me", r"nobody\s+would\s+(?:notice|care|miss\s+me)",
     r"(?:won'?t|will\s+not|wont)\s+be\s+(?:around|here|alive)", r"sleep\s+forever",
     r"not\s+wake\s+up", r"never\s+wake\s+up",
-    r"(?:goodbye|suicide)\s+(?:note|letter)s?", r"(?:written|wrote|writing)\s+(?:letters|notes|goodbyes?)",
+    r"(?:goodbye|suicide)\s+(?:note|letter)s?",
+    r"(?:written|wrote|writing)\s+(?:(?:the|my|a|some)\s+)?(?:letters?|notes?|goodbyes?)(?:\s+to\s+\w+)?",
+    r"(?<=\bi\s)cut\s+(?:again|deep|deeper|tonight)",
+    r"(?:can'?t|cannot|cant)\s+stop\s+(?:cutting|hurting\s+myself|burning\s+myself|drinking|using)",
     r"(?:took|take|taken|taking|swallowed|downed|popped|ate|had)\s+(?:the\s+rest\s+of\s+|all\s+(?:of\s+)?|"
     r"a\s+(?:whole\s+)?(?:bunch|handful|lot)\s+of\s+|the\s+whole\s+|like\s+\d+\s+|\d+\s+(?:of\s+)?|"
     r"every\s+|both\s+)?(?:(?:my|his|her|the|these|those|mom'?s|moms|dad'?s|dads)\s+)?(?:\w+\s+)?" + _PILLS,

@@ -31,7 +31,8 @@ _DAY = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\b"
 _END = r"(?![\d/-]|[.]\d)"
 
 _NUMERIC = re.compile(
-    r"(?<![\d/.-])(?P<m>\d{1,2})(?P<sep>[/.-])(?P<d>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})" + _END
+    r"(?<![\d/.-])(?P<m>\d{1,2})(?P<sep>[/.-]|[ \t][/.-][ \t])(?P<d>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    + _END
 )
 _ISO = re.compile(
     r"(?<![\d/.-])" + _YEAR4 + r"(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})" + _END
@@ -46,6 +47,19 @@ _DAY_MONTH = re.compile(
 # Month and day only ("seen 3/14", "appt 12-05"); `_not_a_date` filters fractions and ratings.
 _NUMERIC_MD = re.compile(
     r"(?<![\w/.,:$#-])(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?![\w/%]|[.,:-]\d)"
+)
+_ORDINAL_WORDS = (
+    r"(?P<od>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|twenty[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth"
+    r"|thirty[ -]first)"
+)
+# "the fifth of December", "December twenty-first"
+_SPELLED_DAY = re.compile(
+    r"\b" + _ORDINAL_WORDS + r"[ \t]{1,3}of[ \t]{1,3}" + _MONTH + r"(?:,?[ \t]{1,3}" + _YEAR4 + r"\b)?"
+    r"|\b" + _MONTH.replace("(?P<mon>", "(?P<mon2>") + r"[ \t]{1,3}(?:the[ \t]{1,3})?"
+    + _ORDINAL_WORDS.replace("(?P<od>", "(?P<od2>"),
+    re.IGNORECASE,
 )
 _MESES = {
     "ene": 1, "feb": 2, "mar": 3, "abr": 4, "may": 5, "jun": 6, "jul": 7, "ago": 8,
@@ -66,7 +80,7 @@ _MONTH_YEAR = re.compile(r"\b" + _MONTH + r",?[ \t]{1,3}" + _YEAR4 + r"\b", re.I
 _BIRTH_CUE = re.compile(
     r"(?:\bdob|\bd\.o\.b\.?|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bborn"
     r"|\bfecha\s+de\s+nacimiento|\bnaci[oó]|\bnac\.|\bcumplea[nñ]os)"
-    r"(?:\W{0,4}(?:is|was|on|in|of|=)\b)?(?:\W{0,4}(?:is|was|on|in|of)\b)?\W{0,4}$",
+    r"(?:\W{0,4}(?:is|was|on|in|of|=)\b)?(?:\W{0,4}(?:is|was|on|in|of|the)\b)?\W{0,4}$",
     re.IGNORECASE,
 )
 
@@ -74,7 +88,8 @@ _BIRTH_CUE = re.compile(
 # A word right before the number that makes it a date whatever its shape ("on 10/10").
 _DATE_CUE = re.compile(
     r"\b(?:on|seen|since|from|until|till?|by|before|after|dated?|due|appt|appointment|visit"
-    r"|visited|scheduled|admitted|discharged|surgery|procedure|done|taken|drawn)\W{0,3}$",
+    r"|visited|scheduled|admitted|discharged|surgery|procedure|done|taken|drawn|starting|starts"
+    r"|start|begins|beginning|ending|through|thru)\W{0,3}$",
     re.IGNORECASE,
 )
 # A quantity word or unit right after: "1/2 tablet", "3/4 cup", "2/3 of the staff".
@@ -140,6 +155,15 @@ def _year(raw: str | None) -> int | None:
     return int(raw) if len(raw) == 4 else 2000 + int(raw)
 
 
+# A public event's date is not a person's: "is the free health fair on 10/12 or 10/19?".
+_EVENT_BEFORE = re.compile(
+    r"\b(?:fair|event|drive|walk|run|5k|10k|class|classes|seminar|webinar|open\s+house|fundraiser"
+    r"|gala|festival|screening\s+day|clinic\s+day|feria|evento|caminata|jornada)\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
+_PERSONAL_NEAR = re.compile(r"\b(?:my|i|i'm|me|his|her|mi|mis|our)\b", re.IGNORECASE)
+
+
 class DateDetector(PatternDetector):
     name = "dates"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
@@ -150,13 +174,20 @@ class DateDetector(PatternDetector):
         Pattern("month_year", _MONTH_YEAR, PhiType.DOB, 0.6),
         Pattern("numeric_md", _NUMERIC_MD, PhiType.DATE, 0.5),
         Pattern("de_mes", _DE_MES, PhiType.DATE, 0.7),
+        Pattern("spelled_day", _SPELLED_DAY, PhiType.DATE, 0.7),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
         groups = match.groupdict()
         year = _year(groups.get("y"))
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _EVENT_BEFORE.search(before) and not _PERSONAL_NEAR.search(before):
+            return False
         if pattern.name == "month_year":
             return self._after_birth_cue(text, match.start())
+        if pattern.name == "spelled_day":
+            mon = groups.get("mon") or groups.get("mon2") or ""
+            return not (mon.lower() == "may" and groups.get("mon2"))  # "may the fifth..." reads as a verb
         if pattern.name == "de_mes":
             return _valid(year, _MESES[groups["mes"][:3].lower()], int(groups["d"]))
         if _HOLIDAY.match(match.group(0)) and not self._after_birth_cue(text, match.start()):
@@ -172,7 +203,7 @@ class DateDetector(PatternDetector):
             return (_valid(None, month, day) or _valid(None, day, month)) and not _not_a_date(
                 text, match
             )
-        if groups["sep"] == "." and len(groups["y"]) == 2:
+        if groups["sep"].strip() == "." and len(groups["y"]) == 2:
             return False  # "version 1.2.30"
         if pattern.name == "iso":
             return _valid(year, month, day)

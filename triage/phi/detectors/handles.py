@@ -28,7 +28,7 @@ _CUED = re.compile(
     r"(?<![A-Za-z])(?:(?:my|his|her|their|our|mi|su)[ \t]{1,3})?" + _PLATFORM
     + r"(?:[ \t]{1,3}(?:handle|name|account|acct|user(?:name)?|page|is|es|its|it'?s|as|como|at|:|-|@|me|me[ \t]on))*"
     r"[ \t]{0,3}[:@-]?[ \t]{0,2}(?P<v>@?" + _NAME + r")(?![\w@])"
-    r"|(?<![A-Za-z])(?:(?:handle|username|user[ \t]name|usuario)(?:[ \t]{1,3}[a-z]{1,10}){0,4}?[ \t]{0,3}(?:is|es|:|-)"
+    r"|(?<![A-Za-z])(?:(?:handle|username|user[ \t]name|usuario|account[ \t]name|user[ \t]?id|login|log[ \t]in|screen[ \t]name)(?:[ \t]{1,3}[a-z]{1,10}\b){0,4}?[ \t]{0,3}(?:(?:is|es)\b|:|-)"
     r"|follow[ \t]{1,3}(?:her|his|my|our|their|mi|su)[ \t]{1,3}(?:page|account|ig|insta|tiktok|blog))[ \t]{0,3}"
     r"(?P<w>@?" + _NAME + r")(?![\w@])",
     re.IGNORECASE,
@@ -63,13 +63,18 @@ class HandleDetector(PatternDetector):
 
 
 def _is_organisation(handle: str) -> bool:
-    lowered = handle.lower()
-    return any(len(word) > 3 and word in lowered for word in _ORG_HINTS)
+    lowered = handle.lower().rstrip("_.0123456789")
+    return any(word in lowered for word in _ORG_HINTS if len(word) > 3) or lowered.endswith(
+        _ORG_ENDINGS
+    )
+
+
+_ORG_ENDINGS = ("med", "hosp", "rx")
 
 
 _ORG_HINTS = (
     "hospital", "health", "clinic", "medical", "medicine", "care", "center", "centre",
     "pharmacy", "official", "foundation", "nursing", "pediatric", "cardio", "oncology",
     "surgery", "urgent", "emergency", "rehab", "hospice", "memorial", "regional", "general",
-    "university", "county", "department", "dept", "news", "gov",
+    "university", "county", "department", "dept", "news", "gov", "med", "hosp", "clinica",
 )

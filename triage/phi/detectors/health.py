@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import cache
 from typing import ClassVar
 
-from triage.phi.detectors._lexicon import RELATIONS, word_list
+from triage.phi.detectors._lexicon import RELATIONS, phrase_list, word_list
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -59,7 +60,7 @@ TERMS: tuple[str, ...] = (
     r"(?:broken|broke|fractured|sprained|dislocated|injured|twisted)\s"
     r"(?:(?:my|his|her|their|a|the)\s)?" + _BODY,
     # symptoms
-    _PAIN + r"\spain", r"pain(?=\sin\s(?:my|his|her|their)\b)", r"sore\sthroat",
+    _PAIN + r"\spains?", r"pain(?=\sin\s(?:my|his|her|their)\b)", r"sore\sthroat",
     r"short(?:ness)?\sof\sbreath", r"trouble\sbreathing", r"can'?t\sbreathe", r"throwing\sup",
     r"passed\sout", r"rash", r"fever", r"cough(?:s|ing|ed)?", r"chills", r"nausea", r"nauseous",
     r"vomit(?:s|ing|ed)?", r"diarrh(?:o)?ea", r"constipat(?:ion|ed)", r"dizz(?:y|iness)",
@@ -121,7 +122,15 @@ TERMS: tuple[str, ...] = (
     r"not\smaking\ssense", r"(?:isn'?t|not|won'?t|wont|didn'?t|isnt)\s(?:waking|wake)\s?up",
     r"feel(?:ing|s)?\s(?:really\s|so\s|very\s|kinda\s)?(?:weird|off|faint|dizzy|awful|terrible|numb|funny|slow)",
     r"swallowed\s(?:a|an|some|the)\s\w+(?:\s\w+)?", r"(?:pull(?:ing|ed)?\sout|pulled)\s(?:her|his|my|the)\s(?:iv|tube|catheter|line)",
-    r"\d{1,2}\s?(?:weeks|wks)\s(?:pregnant|along)",
+    r"\d{1,2}\s?(?:weeks|wks)\s(?:pregnant|along)", r"miscarr(?:ying|ied|iage)",
+    r"therapy", r"hit\sby\s(?:a|the)\s(?:car|truck|bus|vehicle|bike)", r"vomit[aó]", r"vomit[oó]\stodo",
+    r"sali[oó]\s(?:anormal|positiv[oa]|alt[oa]|mal)", r"claustrophobia", r"aki", r"(?:n|)stemi", r"tendons?",
+    r"[a-z]{3,}itis", r"[a-z]{3,}(?:ectomy|otomy|oscopy|plasty|osis)", r"cef[a-z]{4,}",
+    r"(?:carcin|sarc|lymph|melan|gli|myel|aden)oma",
+    r"\d+\s?(?:mg|mcg|ml|units?)\s(?:bid|tid|qid|daily|twice|once|every|at\snight)",
+    r"epidural", r"psychotic(?:\sepisode|\sbreak)?", r"delivered\s(?:my|her|our)\s\w+",
+    r"(?:heart|cancer|kidney|lung|brain|bone|skin|eye|foot|stomach|sugar|baby)\sdoctor",
+    r"(?:her|his|my|ur|your)\siv", r"cataratas?", r"cataracts?", r"arde", r"ardor", r"orinar",
     # Spanish
     r"fiebre", r"calentura", r"tos", r"dolor(?:es)?(?:\sde\s\w+)?", r"diab[eé]tic[oa]",
     r"presi[oó]n(?:\salta|\sbaja)?", r"az[uú]car", r"c[aá]ncer", r"quimio(?:terapia)?",
@@ -178,7 +187,8 @@ _TERM = re.compile(
 _FACILITY = re.compile(
     r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|program|programme"
     r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
-    r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours"
+    r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours|lab|icu"
+    r"|nursery|suite|room|clinic"
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
@@ -188,12 +198,21 @@ _IDIOM_BEFORE = re.compile(
     r"\b(?:give|gives|giving|gave|gonna\s+give)\s+(?:me|you|him|her|us|them|everyone)\s+(?:a|an)\s+$",
     re.IGNORECASE,
 )
+_IN_PLACE = re.compile(
+    r"\b(?:in|at|to|into|from|on|en|a\s+la|al)\s+(?:(?:the|your|ur|their|la|el)\s+)?$", re.IGNORECASE
+)
 _POSSESSIVE = re.compile(r"(?:\b(?:my|our|his|her|their)|['\u2019]s)\s{1,3}$", re.IGNORECASE)
 # With no pronoun in the clause, a verb of having still ties the term to a person.
 _HAVING = re.compile(
     r"\b(?:has|had|got|gets|getting|diagnosed\s{1,3}with|suffer(?:s|ing|ed)?\s{1,3}from"
     r"|recovering\s{1,3}from|tested\s{1,3}positive\s{1,3}for|needs|needed)\s{1,3}"
-    r"(?:(?:a|an|the|some|bad|severe|mild|high|low|stage\s{1,3}\d|\d{2,3}(?:\.\d)?)\s{1,3}){0,2}$",
+    r"(?:(?:a|an|the|some|bad|severe|mild|high|low|stage\s{1,3}\d|\d{2,3}(?:\.\d)?)\s{1,3}){0,2}$"
+    # a form's field ("Reason for visit: kidney stones") or "brought in ... with chest pain"
+    r"|\b(?:reason\s{1,3}for\s{1,3}(?:visit|call|appointment)|diagnosis|dx|symptoms?|complaint"
+    r"|condition|motivo(?:\s{1,3}de\s{1,3}(?:la\s{1,3})?consulta)?)\s{0,2}[:=-]\s{0,3}$"
+    r"|\b(?:brought|came|come|went|rushed|admitted|taken|showed\s{1,3}up|seen|sat|waited|treated)\b"
+    r"[^.!?\n]{0,40}(?:\bwith|\bw/?|\bfor)\s{1,3}"
+    r"(?:(?:a|an|severe|bad|terrible)\s{1,3})?$",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
@@ -205,6 +224,12 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:[a-z]|mrs?|ms|mx|dr|st|jr|sr|ext|apt|ste|ave?|rd|blvd|ln|ct|pl|ter|pkwy|hwy|cir"
     r"|trl|sq|plz|hts|tpke|expy|fwy|bldg|rm|fl|no|vs|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov"
     r"|dec)|\.[a-z])$",
+    re.IGNORECASE,
+)
+# Asking about a topic is not having it: "can i read about", "i want to learn more about".
+_ABOUT = re.compile(
+    r"\b(?:read|learn|know|hear|find\s+out|info(?:rmation)?|questions?|ask(?:ing)?|reading)\s+"
+    r"(?:(?:more|something|a\s+bit)\s+)?(?:about|on|regarding|re)\b",
     re.IGNORECASE,
 )
 _WINDOW = 120  # how far a clause may reach either side of a term
@@ -222,6 +247,11 @@ _THIRD_PERSON = (
         bebé niño niña suegra suegro primo prima sobrino sobrina nieto nieta""".split()
     )
     | RELATIONS
+)
+_PLACE_WORDS = frozenset(
+    """urgent er ed hospital clinic clinics staff nurses doctors team website portal pharmacy
+    hospice icu nicu emergency office lab radiology cancer maternity unit floor cafeteria
+    front desk billing app""".split()
 )
 _GENERIC = frozenset("a an any some every each another un una cualquier".split())
 _SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur usted ustedes".split())
@@ -242,11 +272,19 @@ class _Clauses:
         self.word_pos: list[int] = []
         self.word_kind: list[str] = []
         previous: list[str] = []  # the last three words
-        for m in _WORDS.finditer(text):
+        matches = list(_WORDS.finditer(text))
+        for index, m in enumerate(matches):
             word = m.group(0).lower().replace("\u2019", "'")
-            kind = self._kind(word[:-2] if word.endswith("'s") else word)
+            base = word[:-2] if word.endswith("'s") else word
+            if base.endswith("s") and base[:-1] in RELATIONS:
+                base = base[:-1]  # "ur dads bypass", "my moms meds"
+            kind = self._kind(base)
             if kind == _OTHER and word in RELATIONS and _GENERIC.intersection(previous):
                 kind = None  # "for a 50 lb kid in general" is anybody's kid
+            if kind == _BLOCK and index + 1 < len(matches):
+                after = matches[index + 1].group(0).lower()
+                if after in _PLACE_WORDS:
+                    kind = None  # "ur urgent care", "your ER": the hospital, not the reader
             previous = [*previous[-2:], word]
             if kind:
                 self.word_pos.append(m.start())
@@ -271,6 +309,8 @@ class _Clauses:
         lo = max(start - _WINDOW, self.cut_ends[i] if i >= 0 else 0)
         k = bisect_left(self.word_pos, start) - 1
         if k >= 0 and self.word_pos[k] >= lo:
+            if _ABOUT.search(self.text, self.word_pos[k], start):
+                return False  # "where can i read about the RSV vaccine"
             return self.word_kind[k] != _BLOCK
         if _HAVING.search(self.text, lo, start):
             return True
@@ -285,6 +325,19 @@ class _Clauses:
         return False
 
 
+_LEXICON_WORD = re.compile(r"[^\W_]+(?:['\u2019&-][^\W_]+)*")
+
+
+@cache
+def _longest_phrase() -> dict[str, int]:
+    """First word of each lexicon phrase -> the most words a phrase starting with it has."""
+    longest: dict[str, int] = {}
+    for phrase in phrase_list("health_terms"):
+        words = phrase.split()
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
 class HealthDetector(Detector):
     """Health terms tied to a person; see the module docstring for what ties them."""
 
@@ -295,14 +348,38 @@ class HealthDetector(Detector):
     def detect(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
         clauses: _Clauses | None = None
-        for match in _TERM.finditer(text):
-            start, end = match.span()
+        for start, end, term in self._terms(text):
             if _IDIOM_BEFORE.search(text, max(0, start - 24), start):
                 continue  # "this elevator is gonna give me a stroke"
             facility = _FACILITY.match(text, end)
             if facility and not _POSSESSIVE.search(text, max(0, start - 20), start):
-                continue
+                # "the cancer center is beautiful" is a place; "my dad is in the burn unit"
+                # tells where a person is treated.
+                if not _IN_PLACE.search(text, max(0, start - 16), start):
+                    continue
+                end = facility.end()
             clauses = clauses or _Clauses(text)  # built only for texts that mention a term
-            if _SELF_TIED.match(match.group(0)) or clauses.tied(start, end):
+            if _SELF_TIED.match(term) or clauses.tied(start, end):
                 findings.append(Finding(PhiType.HEALTH, start, end, self.SCORE, self.name))
         return findings
+
+    @staticmethod
+    def _terms(text: str) -> list[tuple[int, int, str]]:
+        """Spans of the regex terms and of the lexicon's phrases (longest phrase first)."""
+        spans = [(m.start(), m.end(), m.group(0)) for m in _TERM.finditer(text)]
+        lexicon, longest = phrase_list("health_terms"), _longest_phrase()
+        words = list(_LEXICON_WORD.finditer(text))
+        keys = [m.group(0).lower().replace("'", "").replace("\u2019", "") for m in words]
+        i = 0
+        while i < len(words):
+            for n in range(min(longest.get(keys[i], 0), len(words) - i), 0, -1):
+                last = words[i + n - 1]
+                # Phrases do not run over a line break or a sentence end.
+                if n > 1 and re.search(r"[\n.!?;]", text[words[i].end() : last.start()]):
+                    continue
+                if " ".join(keys[i : i + n]) in lexicon:
+                    spans.append((words[i].start(), last.end(), text[words[i].start() : last.end()]))
+                    i += n - 1
+                    break
+            i += 1
+        return spans

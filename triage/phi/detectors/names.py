@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, word_list
+from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, phrase_list, word_list
 from triage.phi.detectors._name_runs import _STAFF_AFTER, name_runs
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
@@ -99,6 +99,16 @@ _CUES: tuple[_Cue, ...] = (
 # fmt: on
 
 
+def _public_figure(text: str, start: int) -> bool:
+    """Whether a public figure's name starts at `start` ("Taylor Swift", "LeBron")."""
+    words = re.findall(r"[^\s,!?;:()]+", text[start : start + 60])[:3]
+    figures = phrase_list("public_figures")
+    return any(
+        " ".join(words[:n]).lower().replace("'", "").rstrip(".") in figures
+        for n in range(len(words), 0, -1)
+    )
+
+
 class NameDetector(Detector):
     """Names of people in a named context; see the module docstring for the cues."""
 
@@ -123,7 +133,10 @@ class NameDetector(Detector):
                     if joined is None:
                         break
                     pos = joined.end()
+        # A cue says a private person is named; without one, a public figure is no patient.
         for start, end, score in name_runs(text):
+            if (start, end) not in spans and _public_figure(text, start):
+                continue
             spans[(start, end)] = max(spans.get((start, end), 0.0), score)
         return [Finding(PhiType.NAME, s, e, score, self.name) for (s, e), score in spans.items()]
 
@@ -153,7 +166,7 @@ class NameDetector(Detector):
                 if k == 0 or not word.isupper() or (word in "IA" and not dot):
                     break
                 w_end += 1 if dot else 0
-            elif not self._accept(word, k, cue):
+            elif not self._accept(word, k, cue) and not self._org_surname(text, word, w_end, k, cue):
                 break
             start = j if start is None else start
             end, count = w_end, count + 1
@@ -187,6 +200,17 @@ class NameDetector(Detector):
         if k == 0:
             return lw in first or (cue.surname_first and lw in surnames)
         return lw in surnames
+
+    @staticmethod
+    def _org_surname(text: str, word: str, end: int, k: int, cue: _Cue) -> bool:
+        """ "her name is Zoe Park": after a naming cue, a place word can be a surname when
+        no further capitalised word makes it a place ("Zoe Park Clinic")."""
+        if k == 0 or cue.name not in ("name_is", "patient", "relation") or not word[:1].isupper():
+            return False
+        if word.lower() not in word_list("org_words") or word.lower() in STAFF_TITLES:
+            return False
+        nxt = re.match(r"[ \t]{1,3}([^\W\d_]+)", text[end : end + 40])
+        return nxt is None or not nxt.group(1)[0].isupper()
 
     @staticmethod
     def _org_follows(text: str, end: int) -> bool:

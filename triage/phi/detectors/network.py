@@ -15,7 +15,10 @@ from triage.phi.findings import PhiType
 __all__ = ["IpDetector"]
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4 = re.compile(r"(?<![\w.])" + _OCTET + r"(?:\.(?:" + _OCTET + r")){3}(?![\w]|\.\d)")
+_IPV4 = re.compile(
+    r"(?<![\w.])" + _OCTET + r"(?:(?P<s>[ \t]?\.[ \t]?)" + _OCTET + r")(?:(?P=s)" + _OCTET + r"){2}"
+    r"(?![\w]|[ \t]?\.[ \t]?\d)"
+)
 _H = r"[0-9A-Fa-f]{1,4}"
 _IPV6 = re.compile(
     r"(?<![\w:])(?:(?:" + _H + r":){7}" + _H + r"|(?:" + _H + r":){1,6}(?::" + _H + r"){1,6}"

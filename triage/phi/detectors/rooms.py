@@ -17,13 +17,13 @@ from triage.phi.findings import PhiType
 __all__ = ["RoomDetector"]
 
 _CUE = (
-    r"(?<![A-Za-z])(?:room|rm|rooms|bed|beds|bay|cubicle|pod|stretcher|cuarto|cama|camas"
-    r"|habitaci[oó]n|habitacion|hab|sala)\.?"
+    r"(?<![A-Za-z])(?:(?:room|rooms|bed|beds|bay|cubicle|pod|stretcher|cuarto|cama|camas"
+    r"|habitaci[oó]n|habitacion|sala)\b|(?:rm|hab)\b\.?)"
 )
 _VALUE = (
     r"(?P<v>(?:[A-Za-z]-?)?\d{1,4}(?:[A-Za-z](?![A-Za-z]))?"
     r"(?:[ \t-]?(?:east|west|north|south|este|oeste|norte|sur|[ENWS](?![A-Za-z])))?"
-    r"(?:[ \t]?(?:,|/|and|&|y|-)[ \t]?(?:bed[ \t]?)?[A-Za-z]?\d{0,4}[A-Za-z]?(?![A-Za-z0-9]))?)"
+    r"(?:[ \t]?(?:,|/|and|&|y|-)[ \t]?(?:bed[ \t]?)?[A-Za-z]?\d{1,4}[A-Za-z]?(?![A-Za-z0-9]))?)"
 )
 _ROOM = re.compile(
     _CUE + r"(?:[ \t]{0,2}(?:#|no\.?|num(?:ber)?|n[uú]mero|is|es|:|-))*[ \t]{0,2}" + _VALUE
@@ -62,6 +62,8 @@ class RoomDetector(PatternDetector):
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
         if _NOT_AFTER.match(text, match.end("v")) or re.fullmatch(r"(?:19|20)\d\d", match.group("v")):
             return False
+        if re.match(r"[ \t]?:[ \t]?[A-Z]", text[match.end("v") : match.end("v") + 4]):
+            return False  # a sign: "Room 100: Registration"
         return any(c.isdigit() for c in match.group("v"))
 
     def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> tuple[int, int]:

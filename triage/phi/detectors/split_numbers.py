@@ -26,7 +26,7 @@ _DIGIT_WORDS = {
 }  # fmt: skip
 _CHUNK = re.compile(r"\d{1,5}|[A-Za-z]+")
 # Between chunks: anything but letters, digits and line breaks, at most three characters.
-_BETWEEN = re.compile(r"[^\w\n/,]{1,3}|(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)")
+_BETWEEN = re.compile(r"[^\w\n/]{1,3}|(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)")
 _SSN_CUE = re.compile(r"\b(?:ssn|ss#|social|seguro\s+social)\b", re.IGNORECASE)
 _ID_CUE = re.compile(
     r"\b(?:mrn|record|chart|member|patient|medicare|medicaid|id|policy|expediente|account"
@@ -76,8 +76,15 @@ def _runs(text: str):
             if more is None:
                 break
             sep = text[end : gap.end()]
-            odd = odd or not nxt.group(0).isdigit() or bool(sep.strip(" .-()"))
+            if sep in (",", ".") or (sep.strip() == "," and text[end - 1].isdigit()
+                                          and nxt.group(0).isdigit()):
+                break  # "1,234,567", "99.8" and "3, 4" are figures, not a number read out
+            odd = odd or not nxt.group(0).isdigit() or bool(sep.strip(" .-(),"))
             end, digits, chunks = nxt.end(), digits + more, chunks + 1
+        # A check letter read out last: "7 7 3 0 2 9 1 4 8 X".
+        letter = re.match(r"[ \t]([A-Z])(?![\w])", text[end : end + 3])
+        if letter and chunks >= 4:
+            end += 2
         # Plain-digit runs of one to three chunks are the other detectors' ("555-123-4567"),
         # but for ten or eleven digits in any grouping ("55 3412 8890", a Mexican number).
         odd = odd or chunks >= 4 or (chunks == 3 and digits in (10, 11))

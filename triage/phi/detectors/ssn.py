@@ -26,6 +26,13 @@ _LAST_FOUR = re.compile(
     re.IGNORECASE,
 )
 _NEAR_CUE = re.compile(_CUE, re.IGNORECASE)
+# "xxx-xx-7319": a masked SSN still shows its last four.
+_MASKED = re.compile(r"(?<![\w-])[xX*#]{3}[- ]?[xX*#]{2}[- ]?(?P<v>\d{4})(?![\d-])")
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
+_SPELLED_FOUR = re.compile(
+    _CUE + r"[^.\n\d]{0,20}?\b(?P<v>" + _DIGIT_WORD + r"(?:[ \t,-]{1,2}" + _DIGIT_WORD + r"){3})\b",
+    re.IGNORECASE,
+)
 
 
 class SsnDetector(PatternDetector):
@@ -34,12 +41,14 @@ class SsnDetector(PatternDetector):
         Pattern("grouped", _GROUPED, PhiType.SSN, 0.75),
         Pattern("with_cue", _WITH_CUE, PhiType.SSN, 0.95),
         Pattern("last_four", _LAST_FOUR, PhiType.SSN, 0.9),
+        Pattern("masked", _MASKED, PhiType.SSN, 0.9),
+        Pattern("spelled_four", _SPELLED_FOUR, PhiType.SSN, 0.85),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
         # With an explicit SSN cue the writer meant an SSN even if the number is invalid
         # (recall first); without one, only numbers the SSA could have issued count.
-        if pattern.name == "with_cue":
+        if pattern.name in ("with_cue", "masked", "spelled_four"):
             return True
         if pattern.name == "last_four":
             return bool(_NEAR_CUE.search(text, max(0, match.start() - 100), match.end()))

@@ -14,11 +14,16 @@ from triage.phi.findings import PhiType
 
 __all__ = ["VehicleDetector"]
 
+_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
+    "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
+)
 _PLATE_CUE = cued(r"(?:licen[cs]e\s+|lic\.?\s+)?plates?|\btags?|placas?|matr[ií]cula|vin")
 # Plates read in chunks with a letters-only middle ("3 LMW 448", "6-TRB-339").
 _PLATE_CHUNKS = re.compile(
     r"(?<![A-Za-z])(?:(?:licen[cs]e|lic\.?)[ \t]+)?(?:plates?|tags?|placas?)(?:[ \t]{0,3}(?:is|are|es|#|:|no\.?|number))*"
-    r"[ \t]{0,3}(?P<v>(?-i:[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}))(?![A-Za-z0-9])",
+    r"[ \t]{0,3}(?:(?-i:" + _STATES + r")[ \t]{1,3})?"
+    r"(?P<v>(?-i:[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[A-Z0-9](?:[ ][A-Z0-9]){3,7}))(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _CAR = re.compile(
