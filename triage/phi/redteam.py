@@ -150,14 +150,38 @@ def _example(row: dict, source: str) -> Example:
     text = row["text"]
     spans: list[Span] = []
     next_from: dict[str, int] = {}  # the k-th listing of a string is its k-th occurrence
+    previous_end = 0  # writers list spans in reading order; look after the last one first
     for item in row["spans"]:
         value = item["text"]
-        start = text.find(value, next_from.get(value, 0))
-        if start < 0 or not value:
+        if not value:
+            raise ValueError("empty span")
+        start = _occurrence(text, value, max(next_from.get(value, 0), previous_end))
+        if start < 0:
+            start = _occurrence(text, value, next_from.get(value, 0))
+        if start < 0:
             raise ValueError(f"span {value!r} does not occur in the message")
         next_from[value] = start + 1
+        previous_end = start + len(value)
         spans.append(Span(PhiType(item["type"]), start, start + len(value)))
     return Example(str(row["id"]), text, tuple(spans), source)
+
+
+def _occurrence(text: str, value: str, after: int) -> int:
+    """First occurrence of `value` at or after `after` that is not part of a longer word or
+    number ("4" in "room 4", not in "2:14am"); any occurrence if there is no such one."""
+    start = text.find(value, after)
+    first = start
+    if start < 0:
+        return -1
+    while start >= 0:
+        before = text[start - 1] if start > 0 else " "
+        behind = text[start + len(value)] if start + len(value) < len(text) else " "
+        if not (value[0].isalnum() and before.isalnum()) and not (
+            value[-1].isalnum() and behind.isalnum()
+        ):
+            return start
+        start = text.find(value, start + 1)
+    return first
 
 
 def evaluate(examples: Sequence[Example], registry: Registry | None = None) -> Report:

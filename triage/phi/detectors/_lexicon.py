@@ -19,7 +19,11 @@ RELATIONS: frozenset[str] = frozenset(
     partner fiance fiancee boyfriend girlfriend bf gf brother sister sibling grandma
     grandmother granny nana grandpa grandfather grandson granddaughter grandchild grandkid
     aunt auntie uncle niece nephew cousin friend neighbor neighbour roommate stepson
-    stepdaughter stepmom stepmother stepdad stepfather parent parents family""".split()
+    stepdaughter stepmom stepmother stepdad stepfather parent parents family
+    mamá mami papá papi hijo hija hijos hijas esposo esposa marido abuela abuelo abuelita
+    abuelito hermano hermana tío tía tio tia novio novia bebé niño niña suegra suegro primo
+    prima sobrino sobrina nieto nieta madre padre cuñado cuñada amigo amiga vecino vecina
+    bisabuela bisabuelo""".split()
 )
 # Longest first so that "grandmother" is tried before "grand..." prefixes of it.
 RELATION_PATTERN = (

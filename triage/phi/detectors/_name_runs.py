@@ -48,7 +48,9 @@ _ID_AFTER = re.compile(
 _ROLES = frozenset(
     """practitioner technician tech chaplain coordinator manager director supervisor
     receptionist ceo president representative rep officer volunteer doula anesthesiologist
-    cardiologist oncologist radiologist surgeon nurse dr doctor""".split()
+    cardiologist oncologist radiologist surgeon nurse dr doctor mayor governor senator
+    congressman congresswoman councilman councilwoman councilmember judge sheriff president
+    reverend rev pastor coach principal""".split()
 )
 _MAX_UNKNOWN_RUN = 4  # a longer capitalised run with no known name is a Title Case line
 
@@ -93,7 +95,19 @@ _INITIAL_SIGNATURE = re.compile(
 
 # "KEISHA M DAWSON" on a pasted card; "Mensah, K." as a record lists a person.
 _CAPS_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z]{2,20})[ \t](?-i:[A-Z])\.?[ \t](?-i:[A-Z]{2,25})(?![\w'])")
+_SURNAME_FIRST = re.compile(
+    r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?P<first>(?-i:[A-Z][a-z]{1,20}))(?:[ \t](?-i:[A-Z])\b\.?)?"
+)
 _SURNAME_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?-i:[A-Z])\.(?=\s|$)")
+
+
+# "... i'm his next of kin. Shauna": one capitalised word signing off the message.
+_END_SIGNATURE = re.compile(
+    r"(?:[.!?\u2026]|\n)[ \t]{0,3}(?:[-\u2013\u2014~][ \t]{0,2})?(?P<v>(?-i:[A-Z][a-z'\u2019]{2,20}))[ \t.!]*$"
+)
+
+
+_TITLE_DOT = re.compile(r"\b(?:dr|mr|mrs|ms|mx|st|prof|sr|sra|dra)\.$", re.IGNORECASE)
 
 
 def _initials(text: str) -> Iterator[tuple[int, int, float]]:
@@ -101,6 +115,10 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
     for m in _CAPS_INITIAL.finditer(text):
         if m.group(0).split()[0].lower() in word_list("first_names"):
             yield m.start(), m.end(), 0.6
+    for m in _SURNAME_FIRST.finditer(text):
+        surname = m.group(0).split(",")[0].lower()
+        if m.group("first").lower() in word_list("first_names") and surname not in common:
+            yield m.start(), m.end(), 0.55
     for m in _SURNAME_INITIAL.finditer(text):
         if m.group(0).split(",")[0].lower() not in common:
             yield m.start(), m.end(), 0.55
@@ -108,6 +126,10 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
         first, last = m.group(0).split()[0], m.group(0).split()[-1]
         if first.lower() not in common and last.lower() not in common:
             yield m.start(), m.end(), 0.6
+    end = _END_SIGNATURE.search(text, max(0, len(text) - 40))
+    if (end and end.group("v").lower() not in common | RELATIONS
+            and not _TITLE_DOT.search(text, max(0, end.start() - 6), end.start() + 1)):
+        yield end.start("v"), end.end("v"), 0.55
     sig = _INITIAL_SIGNATURE.search(text, max(0, len(text) - 60))
     if sig and sig.group("v").split()[-1].split(".")[-1].lower() not in common:
         yield sig.start("v"), sig.end("v"), 0.6
@@ -116,7 +138,7 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
 # Thanks and shout-outs name staff: "Thank you Sarah and Tom", "shoutout to Kev", "gracias a Lupita".
 _THANKS_BEFORE = re.compile(
     r"\b(?:thank(?:s|\s+you)?|thx|ty|shout\s?-?outs?(?:\s+to)?|kudos(?:\s+to)?|props\s+to"
-    r"|gracias(?:\s+a)?|bless|ask\s+for|asked\s+for)"
+    r"|gracias(?:\s+a)?|bless)"
     r"(?:[ \t,]{1,3}(?:&|[^\W\d_]+)){0,3}[ \t,]{1,3}$",
     re.IGNORECASE,
 )
@@ -158,8 +180,12 @@ def _lone_first_names(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, f
 
 
 def _next_to_capital(toks: list[_Tok], i: int) -> bool:
-    before = i > 0 and toks[i - 1].gap_after and toks[i - 1].cap
-    after = toks[i].gap_after and i + 1 < len(toks) and toks[i + 1].cap
+    """True when a name-like capitalised word is next to ``toks[i]`` (a run to scan whole);
+    "JOSE PLEASE CALL ME" has only common words around the name."""
+    names = (_STRONG, _WEAK, _ORG)
+    before = i > 0 and toks[i - 1].gap_after and toks[i - 1].cap and toks[i - 1].kind in names
+    after = (toks[i].gap_after and i + 1 < len(toks) and toks[i + 1].cap
+             and toks[i + 1].kind in names)
     return toks[i].cap and (before or after)
 
 

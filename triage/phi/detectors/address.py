@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from triage.phi.detectors._lexicon import word_list
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
@@ -56,6 +57,10 @@ _TAIL = (
     r"(?:,[ \t]{0,3}" + _CITY_WORD + r"(?:[ \t]{1,3}" + _CITY_WORD + r"){0,2})?"
     r"(?:,?[ \t]{1,3}(?:(?-i:" + _STATE_ABBR + r")|" + _STATE_NAME + r")\b)?"
     r"(?:,?[ \t]{1,3}\d{5}(?:-\d{4})?\b)?"
+)
+_STREET_END = re.compile(
+    r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|pkwy|street|avenue|road|drive|lane|court|place)\.?"
+    r"|\b(?:apt|unit|apto|ste|suite)\.?[ \t]{0,2}#?[ \t]{0,2}\w{1,6})$"
 )
 _STATE_NAMES = re.compile(r"^(?:" + _STATE_NAME + r")$", re.IGNORECASE)
 _STREET = re.compile(
@@ -138,6 +143,17 @@ _LIVES_IN = re.compile(
     r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
     re.IGNORECASE,
 )
+# "the Hollister Park apartments": a named place where people live.
+_COMPLEX = re.compile(
+    r"(?<![\w-])(?P<v>(?-i:[A-Z][a-z'\u2019]{2,20}(?:[ \t][A-Z][a-z'\u2019]{2,20}){0,2}))[ \t]{1,2}"
+    r"(?:apartments|apts|condos|townhomes|townhouses|estates|manor|residences|mobile[ \t]home[ \t]park"
+    r"|trailer[ \t]park|senior[ \t](?:living|apartments)|assisted[ \t]living|co-?op|projects)\b",
+    re.IGNORECASE,
+)
+# "4471 kessler rd apt 2 in millbrook": the town named right after an address.
+_IN_TOWN = re.compile(
+    r"(?<=[\w.])[ \t]{1,2}(?:in|en)[ \t]{1,2}(?P<v>[A-Za-z][a-z'\u2019]{2,20}(?:[ \t][A-Za-z][a-z]{2,20})?)(?![\w])"
+)
 # Not places of residence: states, countries, languages, institutions, times.
 _NOT_PLACE = frozenset(
     """english spanish french chinese arabic polish portuguese america usa mexico méxico canada
@@ -168,11 +184,22 @@ class AddressDetector(PatternDetector):
         Pattern("town_zip", _TOWN_ZIP, PhiType.ADDRESS, 0.6),
         Pattern("town_zip_value", _TOWN_ZIP_VALUE, PhiType.ADDRESS, 0.6),
         Pattern("lives_in", _LIVES_IN, PhiType.ADDRESS, 0.6),
+        Pattern("complex", _COMPLEX, PhiType.ADDRESS, 0.6),
+        Pattern("in_town", _IN_TOWN, PhiType.ADDRESS, 0.55),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
         if pattern.name in ("comma_zip", "town_zip", "town_zip_value"):
             return bool(_ADDRESS_BEFORE.search(text, max(0, match.start() - 50), match.start()))
+        if pattern.name == "in_town":
+            # Only right after a street or a unit, and not an ordinary word ("in the back").
+            if not _STREET_END.search(text, max(0, match.start() - 40), match.start()):
+                return False
+            words = match.group("v").lower().split()
+            common = word_list("common_words") | word_list("not_names")
+            return not (set(words) & (_NOT_PLACE | common) or _STATE_NAMES.search(match.group("v")))
+        if pattern.name == "complex":
+            return match.group("v").lower() not in word_list("common_words")
         if pattern.name == "lives_in":
             words = match.group("v").lower().split()
             return not (set(words) & _NOT_PLACE or _STATE_NAMES.search(match.group("v")))

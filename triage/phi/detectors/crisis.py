@@ -26,7 +26,7 @@ _PILLS = (
 PHRASES: tuple[str, ...] = (
     r"(?:want|wanna|wants|wanted|going|gonna|ready|deserve)\s+to\s+die",
     r"wish\s+i\s+(?:was|were)\s+dead", r"(?:i'?d|i\s+would)\s+be\s+better\s+off\s+dead",
-    r"(?:kill|hurt|cut|cutting|harm|harming|hang|hanging|shoot|shooting|drown|off|burn|burning"
+    r"(?:kill|killing|hurt|hurting|cut|cutting|harm|harming|hang|hanging|shoot|shooting|drown|off|burn|burning"
     r"|starve|starving)\s+" + _SELF,
     r"(?:been\s+)?cutting\s+(?:again|my\s+(?:arms?|legs?|wrists?|thighs?))",
     r"end(?:ing)?\s+(?:my|his|her|their)\s+life", r"end\s+it(?:\s+all)?(?=\W|$)",

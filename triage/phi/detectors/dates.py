@@ -67,7 +67,7 @@ _MESES = {
 }  # fmt: skip
 # "el 3 de marzo", "12 de agosto de 1948", "4 de julio del 92", "28 de feb. del 2024".
 _DE_MES = re.compile(
-    r"\b(?P<d>\d{1,2})[ \t]{1,2}de[ \t]{1,2}(?P<mes>ene(?:ro)?|feb(?:rero)?|mar(?:zo)?|abr(?:il)?"
+    r"\b(?:\d{1,2}[ \t]{1,2}(?:al|y|a|-)[ \t]{1,2})?(?P<d>\d{1,2})[ \t]{1,2}de[ \t]{1,2}(?P<mes>ene(?:ro)?|feb(?:rero)?|mar(?:zo)?|abr(?:il)?"
     r"|may(?:o)?|jun(?:io)?|jul(?:io)?|ago(?:sto)?|sep(?:tiembre)?|set(?:iembre)?|oct(?:ubre)?"
     r"|nov(?:iembre)?|dic(?:iembre)?)\b\.?(?:[ \t]{1,2}(?:de|del)[ \t]{1,2}(?P<y>\d{4}|\d{2}))?\b",
     re.IGNORECASE,
@@ -89,7 +89,7 @@ _BIRTH_CUE = re.compile(
 _DATE_CUE = re.compile(
     r"\b(?:on|seen|since|from|until|till?|by|before|after|dated?|due|appt|appointment|visit"
     r"|visited|scheduled|admitted|discharged|surgery|procedure|done|taken|drawn|starting|starts"
-    r"|start|begins|beginning|ending|through|thru)\W{0,3}$",
+    r"|start|begins|beginning|ending|through|thru|el|del|desde|hasta|fue|naci[oó])\W{0,3}$",
     re.IGNORECASE,
 )
 # A quantity word or unit right after: "1/2 tablet", "3/4 cup", "2/3 of the staff".
@@ -191,7 +191,8 @@ class DateDetector(PatternDetector):
         if pattern.name == "de_mes":
             return _valid(year, _MESES[groups["mes"][:3].lower()], int(groups["d"]))
         if _HOLIDAY.match(match.group(0)) and not self._after_birth_cue(text, match.start()):
-            return False
+            if not _PERSONAL_NEAR.search(before):
+                return False
         if groups.get("mon"):
             mon = groups["mon"]
             # "may 3 people come?": lower-case "may" is the verb unless a year follows.

@@ -28,9 +28,10 @@ _CUED = re.compile(
     r"(?<![A-Za-z])(?:(?:my|his|her|their|our|mi|su)[ \t]{1,3})?" + _PLATFORM
     + r"(?:[ \t]{1,3}(?:handle|name|account|acct|user(?:name)?|page|is|es|its|it'?s|as|como|at|:|-|@|me|me[ \t]on))*"
     r"[ \t]{0,3}[:@-]?[ \t]{0,2}(?P<v>@?" + _NAME + r")(?![\w@])"
-    r"|(?<![A-Za-z])(?:(?:handle|username|user[ \t]name|usuario|account[ \t]name|user[ \t]?id|login|log[ \t]in|screen[ \t]name)(?:[ \t]{1,3}[a-z]{1,10}\b){0,4}?[ \t]{0,3}(?:(?:is|es)\b|:|-)"
+    r"|(?<![A-Za-z])(?:(?:username|user[ \t]name|usuario|account[ \t]name|user[ \t]?id|screen[ \t]name)[ \t]{0,3}[:-]?"
+    r"|(?:handle|username|user[ \t]name|usuario|account[ \t]name|user[ \t]?id|login|log[ \t]in|screen[ \t]name)(?:[ \t]{1,3}[a-z]{1,10}\b){0,4}?[ \t]{0,3}(?:(?:is|es)\b|:|-)"
     r"|follow[ \t]{1,3}(?:her|his|my|our|their|mi|su)[ \t]{1,3}(?:page|account|ig|insta|tiktok|blog))[ \t]{0,3}"
-    r"(?P<w>@?" + _NAME + r")(?![\w@])",
+    r"(?!(?:on|in|at|for|is|was|of|the|and|to|with|from)\b)(?P<w>@?" + _NAME + r")(?![\w@])",
     re.IGNORECASE,
 )
 _USERNAME_SHAPE = re.compile(r"[\d_.]")

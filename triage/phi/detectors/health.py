@@ -89,7 +89,7 @@ TERMS: tuple[str, ...] = (
     r"(?:sleep\s)?apnea", r"type\s?[12](?:\sdiabetes)?", r"(?:adeno)?carcinoma", r"sarcoma",
     r"hemorrhage", r"blood\sclot", r"clots?", r"dvt", r"chf", r"afib", r"neuropathy",
     r"amputation", r"amputated", r"(?:knee|hip|shoulder)\sreplacement", r"c[\s-]section",
-    r"catheter", r"(?:on|off)\soxygen", r"oxygen(?=\s(?:keeps|is|was|at|dropping|dropped|level|sat))",
+    r"catheter", r"(?:on|off)\s(?:the\s)?oxygen", r"oxygen(?=\s(?:keeps|is|was|at|dropping|dropped|level|sat))",
     r"hearing\saids?", r"deaf(?:\sin\sone\sear)?", r"pacemaker(?:\scheck)?", r"defibrillator",
     r"cpap", r"bipap", r"insulin\spump", r"glucose\smonitor", r"cgm", r"ventilator",
     r"intubated", r"feeding\stube", r"iv(?=\s(?:antibiotics|fluids|line|drip))", r"icu",
@@ -115,7 +115,7 @@ TERMS: tuple[str, ...] = (
     r"(?:chemo|infusion|radiation)\ssessions?", r"infusions?", r"folfox", r"tamoxifen",
     r"potassium", r"sodium", r"hemoglobin", r"hgb", r"platelets", r"creatinine", r"psa",
     r"inr", r"ketones", r"white\scount", r"wbc", r"sugars?(?=\s(?:is|was|at|of|has|keeps|went|\d))",
-    r"glucose", r"bp", r"o2", r"sats?(?=\s(?:are|is|were|was|at|of|\d))", r"pulse", r"heart\srate",
+    r"glucose", r"bp", r"o2", r"(?:o2\s)?sats(?=\s(?:are|is|were|was|at|of|\d))", r"o2\ssat", r"pulse", r"heart\srate",
     r"temp(?:erature)?(?=\s(?:is|was|of|at|\d))", r"newborn\shearing\sscreen", r"screening",
     r"check-?up", r"physical(?=\s(?:exam|therapy))", r"mammogra(?:m|fia|fía)", r"mamograf[ií]a",
     r"pain\sin\s(?:the|my|his|her)\s\w+", r"(?:lips|face|skin|fingers)\s(?:is|are|turning|going|look)\s(?:\w+\s)?(?:blue|gr[ae]y|purple|yellow|white)",
@@ -123,6 +123,16 @@ TERMS: tuple[str, ...] = (
     r"feel(?:ing|s)?\s(?:really\s|so\s|very\s|kinda\s)?(?:weird|off|faint|dizzy|awful|terrible|numb|funny|slow)",
     r"swallowed\s(?:a|an|some|the)\s\w+(?:\s\w+)?", r"(?:pull(?:ing|ed)?\sout|pulled)\s(?:her|his|my|the)\s(?:iv|tube|catheter|line)",
     r"\d{1,2}\s?(?:weeks|wks)\s(?:pregnant|along)", r"miscarr(?:ying|ied|iage)",
+    r"cath\slab", r"burn\sunit", r"trauma\s(?:icu|unit|bay|center)", r"special\scare\snursery",
+    r"pain\sclinic", r"l&d", r"labor\sand\sdelivery", r"maternity(?:\sward|\sunit|\sfloor)?",
+    r"psych(?:iatric)?\s(?:ward|unit|floor|hold)", r"behavioral\shealth(?:\sunit)?", r"detox\sunit",
+    r"step-?down\sunit", r"cardiac\s(?:unit|floor|icu)", r"dialysis\scenter", r"infusion\scenter",
+    r"(?:i'?m|i\u2019m|im|i\sam|she'?s|she\sis|at)\s\d{1,2}\s?(?:weeks|wks|semanas)",
+    r"sugar'?s\s(?:been|is|was)", r"had\s(?:her|his|my|their)\s\w+\s(?:done|replaced|removed|fixed|scoped)",
+    r"heart\scath", r"ejection\sfraction", r"hearing\s(?:screen|test)", r"delivering\s(?:my|our|her|the)\s\w+",
+    r"spitting\sup", r"in\s(?:so\smuch\s|a\slot\sof\s|bad\s)?pain", r"autismo", r"tiroides",
+    r"wander(?:ed|s|ing)\soff", r"agitated", r"not\seating", r"cerebral\spalsy", r"nonverbal",
+    r"guillain[\s-]barr[eé]", r"down\ssyndrome", r"spina\sbifida", r"cystic\sfibrosis",
     r"therapy", r"hit\sby\s(?:a|the)\s(?:car|truck|bus|vehicle|bike)", r"vomit[aó]", r"vomit[oó]\stodo",
     r"sali[oó]\s(?:anormal|positiv[oa]|alt[oa]|mal)", r"claustrophobia", r"aki", r"(?:n|)stemi", r"tendons?",
     r"[a-z]{3,}itis", r"[a-z]{3,}(?:ectomy|otomy|oscopy|plasty|osis)", r"cef[a-z]{4,}",
@@ -194,12 +204,14 @@ _FACILITY = re.compile(
 )
 # Spanish terms that carry their own person: "le operaron", "me siento mal", "se cayó".
 _SELF_TIED = re.compile(r"(?:me|le|se|mi)\s", re.IGNORECASE)
+_IN_LINK = re.compile(r"(?:/|www\.|\.(?:com|org|gov|edu|net)\b)\S*$", re.IGNORECASE)
 _IDIOM_BEFORE = re.compile(
     r"\b(?:give|gives|giving|gave|gonna\s+give)\s+(?:me|you|him|her|us|them|everyone)\s+(?:a|an)\s+$",
     re.IGNORECASE,
 )
 _IN_PLACE = re.compile(
-    r"\b(?:in|at|to|into|from|on|en|a\s+la|al)\s+(?:(?:the|your|ur|their|la|el)\s+)?$", re.IGNORECASE
+    r"\b(?:in|at|to|into|inside|from|on|through|en|a\s+la|al)\s+(?:(?:the|your|ur|their|la|el)\s+)?$",
+    re.IGNORECASE
 )
 _POSSESSIVE = re.compile(r"(?:\b(?:my|our|his|her|their)|['\u2019]s)\s{1,3}$", re.IGNORECASE)
 # With no pronoun in the clause, a verb of having still ties the term to a person.
@@ -209,7 +221,9 @@ _HAVING = re.compile(
     r"(?:(?:a|an|the|some|bad|severe|mild|high|low|stage\s{1,3}\d|\d{2,3}(?:\.\d)?)\s{1,3}){0,2}$"
     # a form's field ("Reason for visit: kidney stones") or "brought in ... with chest pain"
     r"|\b(?:reason\s{1,3}for\s{1,3}(?:visit|call|appointment)|diagnosis|dx|symptoms?|complaint"
-    r"|condition|motivo(?:\s{1,3}de\s{1,3}(?:la\s{1,3})?consulta)?)\s{0,2}[:=-]\s{0,3}$"
+    r"|condition|meds|medications?|medicamentos|rx|allergies|alergias|motivo(?:\s{1,3}de\s{1,3}"
+    r"(?:la\s{1,3})?consulta)?)\s{0,2}[:=-]\s{0,3}$"
+    r"|\b(?:termin[oó]|lleg[oó]|ingres[oó]|estuvo|sali[oó]|vino|internad[oa])\b[^.!?\n]{0,40}\bcon\s{1,3}$"
     r"|\b(?:brought|came|come|went|rushed|admitted|taken|showed\s{1,3}up|seen|sat|waited|treated)\b"
     r"[^.!?\n]{0,40}(?:\bwith|\bw/?|\bfor)\s{1,3}"
     r"(?:(?:a|an|severe|bad|terrible)\s{1,3})?$",
@@ -241,7 +255,7 @@ _FIRST_PERSON = frozenset(
 )
 _THIRD_PERSON = (
     frozenset(
-        """he he's his him himself she she's her hers herself
+        """he he's hes his him himself she she's shes her hers herself
         él ella su sus le se tiene está mamá mama papá papi mami hijo hija hijos esposo
         esposa abuela abuelo abuelita abuelito hermano hermana tío tía tio tia novio novia
         bebé niño niña suegra suegro primo prima sobrino sobrina nieto nieta""".split()
@@ -251,7 +265,8 @@ _THIRD_PERSON = (
 _PLACE_WORDS = frozenset(
     """urgent er ed hospital clinic clinics staff nurses doctors team website portal pharmacy
     hospice icu nicu emergency office lab radiology cancer maternity unit floor cafeteria
-    front desk billing app""".split()
+    front desk billing app trauma cath burn labor delivery cardiac cardiology oncology psych
+    psychiatric pediatric peds neuro surgical rehab dialysis infusion imaging""".split()
 )
 _GENERIC = frozenset("a an any some every each another un una cualquier".split())
 _SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur usted ustedes".split())
@@ -351,6 +366,8 @@ class HealthDetector(Detector):
         for start, end, term in self._terms(text):
             if _IDIOM_BEFORE.search(text, max(0, start - 24), start):
                 continue  # "this elevator is gonna give me a stroke"
+            if _IN_LINK.search(text, max(0, start - 60), start):
+                continue  # "cdc.gov/flu": a word of a link
             facility = _FACILITY.match(text, end)
             if facility and not _POSSESSIVE.search(text, max(0, start - 20), start):
                 # "the cancer center is beautiful" is a place; "my dad is in the burn unit"

@@ -26,7 +26,7 @@ _CUE = (
     r"|medicaid|medi-cal|tricare|plan|health\s+plan)(?:\s*" + _NUM + r")?"
     r"|policy(?:\s*" + _NUM + r")?|mbi|hicn|id(?:\s*" + _NUM + r")?"
     r"|(?-i:MEM|GRP)|grupo|expediente|afiliad[oa]|(?:n[uú]mero|numero)\s+de\s+(?:miembro|seguro|paciente)"
-    r"|id\s+de\s+(?:miembro|paciente)|(?:the|my|his|her|their|our)\s+number"
+    r"|id\s+de\s+(?:miembro|paciente)|(?:the|my|his|her|their|our|a)\s+number"
 )
 _WITH_CUE = cued(_CUE)
 # CMS's MBI: C A AN N A AN N A A N N, letters without S L O I B Z; people type it in any case.

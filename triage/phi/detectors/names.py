@@ -49,10 +49,11 @@ class _Cue:
 _AGE = r"\d{1,2}[- ]?(?:yo|y/o|(?:year|yr|month|mo|week|wk)s?[- ]old)"
 _ADJ = (
     r"(?:little|big|older|younger|baby|late|elderly|old|dear|eldest|oldest|youngest|adult"
-    r"|teenage|sick|" + _AGE + ")"
+    r"|teenage|sick|great|great-great|grand|querid[oa]|pobre|" + _AGE + ")"
 )
 _RELATION = (
-    r"\b(?:my|our|his|her|their)\s{1,3}(?:" + _ADJ + r"\s{1,3}){0,2}" + RELATION_PATTERN
+    r"\b(?:my|our|his|her|their|mi|mis|su|sus|nuestr[oa])\s{1,3}(?:" + _ADJ + r"\s{1,3}){0,2}"
+    + RELATION_PATTERN
     + r"s?\b(?:\s{0,2},)?\s{1,3}"
 )
 _FOR_PERSON = (
@@ -174,6 +175,8 @@ class NameDetector(Detector):
                 break
         if start is None or count < cue.min_tokens:
             return None
+        if cue.at_end and count == 1 and not self._listed(text[start:end]):
+            return None  # "thank you Riverbend!" thanks a place
         if self._org_follows(text, end):
             return None  # "Mercy Hospital", "Oak Street"
         if cue.at_end and re.search(r"\w", text[end : end + _TAIL]):
@@ -200,6 +203,11 @@ class NameDetector(Detector):
         if k == 0:
             return lw in first or (cue.surname_first and lw in surnames)
         return lw in surnames
+
+    @staticmethod
+    def _listed(word: str) -> bool:
+        key = word.lower().rstrip(".")
+        return key in word_list("first_names") or key in word_list("surnames")
 
     @staticmethod
     def _org_surname(text: str, word: str, end: int, k: int, cue: _Cue) -> bool:

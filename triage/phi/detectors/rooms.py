@@ -21,7 +21,7 @@ _CUE = (
     r"|habitaci[oó]n|habitacion|sala)\b|(?:rm|hab)\b\.?)"
 )
 _VALUE = (
-    r"(?P<v>(?:[A-Za-z]-?)?\d{1,4}(?:[A-Za-z](?![A-Za-z]))?"
+    r"(?P<v>(?:[A-Za-z]-?)?\d{1,4}(?:-?[A-Za-z](?![A-Za-z]))?"
     r"(?:[ \t-]?(?:east|west|north|south|este|oeste|norte|sur|[ENWS](?![A-Za-z])))?"
     r"(?:[ \t]?(?:,|/|and|&|y|-)[ \t]?(?:bed[ \t]?)?[A-Za-z]?\d{1,4}[A-Za-z]?(?![A-Za-z0-9]))?)"
 )
@@ -41,7 +41,7 @@ _NOT_AFTER = re.compile(
 # "shes in 302", "está en la 214": a person is in a three- or four-digit place.
 _IN_ROOM = re.compile(
     r"\b(?:she'?s|he'?s|is|are|was|est[aá]|sigue)[ \t]{1,3}(?:in|en)[ \t]{1,3}(?:la[ \t]{1,3})?"
-    r"(?P<v>[1-9]\d{2,3}[A-Za-z]?)(?![\w:.,/-]|[ \t]+[A-Z])",
+    r"(?P<v>[1-9]\d{2,3}[A-Za-z]?)(?![\w:.,/-]|[ \t]+(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 # "on 2 south", "4 west": a ward named by its floor and wing.
@@ -51,12 +51,28 @@ _WARD = re.compile(
 )
 
 
+_ONES = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEENS = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+# "room four twelve", "rm four twenty two": room numbers read out.
+_SPELLED_ROOM = re.compile(
+    r"(?<![A-Za-z])(?:room|rm|bed|cuarto|cama)[ \t]{1,2}(?:number[ \t]{1,2})?"
+    r"(?P<v>" + _ONES + r"[ \t](?:oh[ \t]" + _ONES + r"|" + _TEENS + r"|" + _TENS + r"(?:[ \t-]" + _ONES
+    + r")?)|" + _TEENS + r"|" + _TENS + r"(?:[ \t-]" + _ONES + r")?)\b",
+    re.IGNORECASE,
+)
+
+
+_STAFF_BEFORE = re.compile(r"\b(?:nurses?|dr|doctors?|staff|team|aides?|techs?)\b", re.IGNORECASE)
+
+
 class RoomDetector(PatternDetector):
     name = "rooms"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("room", _ROOM, PhiType.ROOM, 0.8),
         Pattern("in_room", _IN_ROOM, PhiType.ROOM, 0.6),
         Pattern("ward", _WARD, PhiType.ROOM, 0.6),
+        Pattern("spelled", _SPELLED_ROOM, PhiType.ROOM, 0.7),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
@@ -64,7 +80,9 @@ class RoomDetector(PatternDetector):
             return False
         if re.match(r"[ \t]?:[ \t]?[A-Z]", text[match.end("v") : match.end("v") + 4]):
             return False  # a sign: "Room 100: Registration"
-        return any(c.isdigit() for c in match.group("v"))
+        if pattern.name == "ward" and _STAFF_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+            return False  # "nurse Patti on 4 East": where staff work
+        return pattern.name == "spelled" or any(c.isdigit() for c in match.group("v"))
 
     def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> tuple[int, int]:
         start, end = match.span("v")

@@ -21,7 +21,7 @@ __all__ = ["UrlDetector"]
 
 _TLD = (
     r"(?:com|net|org|me|ly|gl|io|co|tv|app|link|page|us|info|biz|gg|to|be|ee|am|ms|site|blog"
-    r"|social|xyz|mx|es|ca|uk|de|fr|ws|cc|la)"
+    r"|social|xyz|mx|es|ca|uk|de|fr|ws|cc|la|watch)"
 )
 _URL = re.compile(
     r"(?<![\w@.-])(?:(?:https?://|www\.)[^\s<>\"'`]{2,300}"
@@ -66,4 +66,6 @@ def is_personal_link(link: str) -> bool:
         return True
     if host in _PERSONAL_HOSTS or host.removeprefix("m.") in _PERSONAL_HOSTS:
         return bool(path)
+    if "blog" in host.split(".")[0]:
+        return True  # "marthasfightblog.com": a person's own journal
     return bool(_USER_PATH.search(parts.path))

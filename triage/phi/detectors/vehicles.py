@@ -23,7 +23,7 @@ _PLATE_CUE = cued(r"(?:licen[cs]e\s+|lic\.?\s+)?plates?|\btags?|placas?|matr[ií
 _PLATE_CHUNKS = re.compile(
     r"(?<![A-Za-z])(?:(?:licen[cs]e|lic\.?)[ \t]+)?(?:plates?|tags?|placas?)(?:[ \t]{0,3}(?:is|are|es|#|:|no\.?|number))*"
     r"[ \t]{0,3}(?:(?-i:" + _STATES + r")[ \t]{1,3})?"
-    r"(?P<v>(?-i:[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}|[A-Z0-9](?:[ ][A-Z0-9]){3,7}))(?![A-Za-z0-9])",
+    r"(?P<v>(?-i:[A-Z0-9](?:[ ][A-Z0-9]){3,7}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}))(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _CAR = re.compile(
