@@ -136,15 +136,17 @@ class TriageService:
         text = clean_text(inbound.text, self.settings.max_message_chars)
         findings = phi.detect(text)
         types = tuple(phi.phi_types(findings))
+        # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
+        deidentified = phi.deidentify(text)
+        crisis = crisis_signal(deidentified)
         stored = self.repository.store_inbound(
             NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
                        original_text=text, redacted_text=phi.redact(text, findings),
-                       phi_types=types, reply_to=inbound.reply_to)
+                       phi_types=types, reply_to=inbound.reply_to,
+                       crisis=crisis.value if crisis else None)
         )
         log.info("inbound.stored id=%s channel=%s duplicate=%s phi_types=%s",
                  stored.id, inbound.channel, stored.duplicate, ",".join(types))
-        # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
-        deidentified = phi.deidentify(text)
         return Received(stored, deidentified, types)
 
     def deidentified_text(self, inbound_id: int) -> str:

@@ -19,7 +19,6 @@ from typing import Awaitable, Callable, Dict, List, Optional, Tuple
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from triage.queue import InboundView, Lease
-from triage.safety import crisis_signal
 from triage.service import shared_service
 
 __all__ = ["Recovery", "recovery", "message_metadata"]
@@ -80,8 +79,8 @@ class Recovery:
             None, service.repository.lease_stale, settings.stale_after, settings.lease)
         if not claimed:
             return 0
-        # Emergency-looking first (the crisis phrases, on the redacted text), then oldest.
-        claimed.sort(key=lambda item: (crisis_signal(item[0].redacted_text) is None,
+        # Emergency-looking first (the crisis phrase stored with the message), then oldest.
+        claimed.sort(key=lambda item: (item[0].crisis is None,
                                        item[0].received_at, item[0].id))
         log.warning("recovery.resuming messages=%d", len(claimed))
         for row, lease in claimed:

@@ -2,8 +2,9 @@
 
 Messages stored but not triaged past a minute (the recovery loop normally finishes them
 within seconds, so one here means the bot is down or failing), and operations that failed
-or whose outcome a crash left unknown. Emergency-looking messages (the crisis phrases, on
-the redacted text) come first: the queue shows them above every case even before triage.
+or whose outcome a crash left unknown. Emergency-looking messages (a crisis phrase matched
+when the message was stored) come first: the queue shows them above every case even before
+triage.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import List
 
-from triage.safety import crisis_signal
 
 __all__ = ["attention_context", "urgent_pending"]
 
 
 def _rows(messages, now: dt.datetime) -> List[dict]:
-    rows = [{"msg": m, "urgent": crisis_signal(m.redacted_text) is not None,
+    rows = [{"msg": m, "urgent": m.crisis is not None,
              "minutes": int((now - m.received_at).total_seconds() // 60)} for m in messages]
     rows.sort(key=lambda r: (not r["urgent"], r["msg"].received_at))
     return rows

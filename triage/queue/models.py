@@ -41,6 +41,7 @@ class NewInbound:
     redacted_text: str
     phi_types: Sequence[str] = ()
     reply_to: Optional[ReplyContext] = None
+    crisis: Optional[str] = None  # a triage.safety.Crisis value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +76,7 @@ class InboundView:
     sender_id: Optional[str] = None
     comment_id: Optional[str] = None
     sent_at: Optional[dt.datetime] = None
+    crisis: Optional[str] = None
 
     @property
     def reply_to(self) -> Optional[ReplyContext]:

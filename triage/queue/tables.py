@@ -51,6 +51,9 @@ inbound_messages = sa.Table(
     sa.Column("original_text", sa.Text, nullable=False),
     sa.Column("redacted_text", sa.Text, nullable=False),
     sa.Column("phi_types", sa.String(200), nullable=False, default=""),
+    # The crisis phrase the text matched (triage.safety.Crisis), if any: the redacted text
+    # hides crisis statements, and urgency must not depend on reading it.
+    sa.Column("crisis", sa.String(16)),
     sa.Column("received_at", sa.DateTime, nullable=False),
     # received -> processing (under a lease) -> triaged (answered or escalated). A worker
     # that dies leaves `received` or an expired lease; the recovery loop picks it up.

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "phrase_list", "word_list"]
+__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "STATE_ABBR", "phrase_list", "word_list"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -36,6 +36,13 @@ STAFF_TITLES: frozenset[str] = frozenset(
     """dr doctor doc nurse np pa rn lpn md do prof professor surgeon therapist pharmacist
     midwife dentist pediatrician physician provider dra enfermero enfermera enfermeros
     enfermeras doctora doctores""".split()
+)
+
+
+# US state and territory abbreviations, as an alternation (addresses, licence plates).
+STATE_ABBR = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
+    "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
 )
 
 

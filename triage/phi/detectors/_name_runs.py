@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from triage.phi.detectors._lexicon import RELATIONS, STAFF_TITLES, word_list
 
-__all__ = ["name_runs"]
+__all__ = ["STAFF_AFTER", "name_runs"]
 
 _TOKEN = re.compile(r"[^\W\d_]{1,40}(?:['\u2019-][^\W\d_]{1,40}){0,2}")
 _GAP = re.compile(r"[ \t]{1,3}")
@@ -96,7 +96,7 @@ _INITIAL_SIGNATURE = re.compile(
 # "KEISHA M DAWSON" on a pasted card; "Mensah, K." as a record lists a person.
 _CAPS_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z]{2,20})[ \t](?-i:[A-Z])\.?[ \t](?-i:[A-Z]{2,25})(?![\w'])")
 _SURNAME_FIRST = re.compile(
-    r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?P<first>(?-i:[A-Z][a-z]{1,20}))(?:[ \t](?-i:[A-Z])\b\.?)?"
+    r"(?<![\w])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?P<first>(?-i:[A-Z][a-z]{1,20}))(?:[ \t](?-i:[A-Z])\b\.?)?"
 )
 _SURNAME_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?-i:[A-Z])\.(?=\s|$)")
 
@@ -117,7 +117,11 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
             yield m.start(), m.end(), 0.6
     for m in _SURNAME_FIRST.finditer(text):
         surname = m.group(0).split(",")[0].lower()
-        if m.group("first").lower() in word_list("first_names") and surname not in common:
+        # The listed first name makes it a person; the surname may be a word ("Pierce").
+        not_surname = word_list("not_names") | word_list("org_words") | STAFF_TITLES | _ROLES
+        if surname in word_list("common_words") and surname not in word_list("first_names"):
+            continue  # "Thanks, Maria", "Hello, Ana"
+        if m.group("first").lower() in word_list("first_names") and surname not in not_surname:
             yield m.start(), m.end(), 0.55
     for m in _SURNAME_INITIAL.finditer(text):
         if m.group(0).split(",")[0].lower() not in common:
@@ -143,7 +147,7 @@ _THANKS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A role or desk right after a name: "Sarah from billing", "Kev at the front desk", ", our nurse".
-_STAFF_AFTER = re.compile(
+STAFF_AFTER = re.compile(
     r"[ \t]{0,2},?[ \t]{0,2}(?:(?:the|our|my|his|her|a)[ \t]{1,2})?(?:nurse|doctor|receptionist|tech"
     r"|therapist|aide|cna|rn|np|pa|doc|surgeon|midwife|chaplain|volunteer|social\s+worker"
     r"|enfermer[oa]|doctora?)\b"
@@ -167,7 +171,7 @@ def _lone_first_names(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, f
             continue
         if _THANKS_BEFORE.search(text, max(0, tok.start - 40), tok.start):
             continue
-        if _STAFF_AFTER.match(text, tok.end):
+        if STAFF_AFTER.match(text, tok.end):
             continue
         end = tok.end
         nxt = toks[i + 1] if i + 1 < len(toks) and tok.gap_after else None

@@ -202,8 +202,8 @@ _FACILITY = re.compile(
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
-# Spanish terms that carry their own person: "le operaron", "me siento mal", "se cayó".
-_SELF_TIED = re.compile(r"(?:me|le|se|mi)\s", re.IGNORECASE)
+# Terms that carry their own person: "le operaron", "me siento mal", "i'm 34 weeks".
+_SELF_TIED = re.compile(r"(?:me|le|se|mi|i'?m|i\u2019m|im|i\s+am|she'?s|she\s+is)\s", re.IGNORECASE)
 _IN_LINK = re.compile(r"(?:/|www\.|\.(?:com|org|gov|edu|net)\b)\S*$", re.IGNORECASE)
 _IDIOM_BEFORE = re.compile(
     r"\b(?:give|gives|giving|gave|gonna\s+give)\s+(?:me|you|him|her|us|them|everyone)\s+(?:a|an)\s+$",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, phrase_list, word_list
-from triage.phi.detectors._name_runs import _STAFF_AFTER, name_runs
+from triage.phi.detectors._name_runs import STAFF_AFTER, name_runs
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -126,7 +126,7 @@ class NameDetector(Detector):
                 pos = match.end()
                 while True:
                     span = self._read_name(text, pos, cue)
-                    if span is None or _STAFF_AFTER.match(text, span[1]):
+                    if span is None or STAFF_AFTER.match(text, span[1]):
                         break
                     spans[span] = max(spans.get(span, 0.0), cue.score)
                     # "my kids Jake and Emma": a strong cue carries over an "and".

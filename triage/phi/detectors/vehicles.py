@@ -8,16 +8,13 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from triage.phi.detectors._values import VALUE, cued, digit_count
+from triage.phi.detectors._lexicon import STATE_ABBR as _STATES
+from triage.phi.detectors._values import cued, digit_count
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
 __all__ = ["VehicleDetector"]
 
-_STATES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
-    "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
-)
 _PLATE_CUE = cued(r"(?:licen[cs]e\s+|lic\.?\s+)?plates?|\btags?|placas?|matr[ií]cula|vin")
 # Plates read in chunks with a letters-only middle ("3 LMW 448", "6-TRB-339").
 _PLATE_CHUNKS = re.compile(
