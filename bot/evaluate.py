@@ -17,6 +17,7 @@ from bot.quiet import quiet_rasa
 from triage import phi
 from triage.evaluation import DevFigures, DevRow, Report, dev_figures, evaluate, register_of
 from triage.parse import parse_from_nlu
+from triage.policy import LINK_PHI
 from triage.safety import crisis_signal
 from triage.service import assess
 from triage.taxonomy import CATEGORIES, Taxonomy
@@ -103,7 +104,8 @@ def dev_rows(result: HeldOutResult, taxonomy: Taxonomy,
         rows.append(DevRow(
             true=category, predicted=parse.category, register=register_of(text, language),
             action=decision.action.value, reason=decision.reason.value,
-            has_phi=bool(parse.phi_types), crisis_score=parse.emergency_score,
+            # The policy's notion: profile links and handles alone are not sensitive.
+            has_phi=bool(set(parse.phi_types) - LINK_PHI), crisis_score=parse.emergency_score,
             backstop=crisis_signal(plain) is not None,
         ))
     return rows
