@@ -6,14 +6,15 @@ spans is clean. The figures are about redaction, what the product does with find
 * message recall: PHI messages with at least one finding;
 * span recall per type: a labelled identifier counts as redacted when every letter and
   digit of it lies inside some finding, of any type (a room number redacted as ``[ID]``
-  is still hidden); "typed" counts those whose covering findings are all of the right
-  type. A HEALTH span, a phrase with fuzzy edges, counts when a finding overlaps it;
+  is still hidden; a leading article, "the 11th of November", is not part of the value);
+  "typed" counts those whose covering findings are all of the right type. A HEALTH span, a phrase with fuzzy edges, counts when a finding overlaps it;
 * false alarms: clean messages with any finding.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -215,12 +216,18 @@ def evaluate(examples: Sequence[Example], registry: Registry | None = None) -> R
     return report
 
 
+_ARTICLE = re.compile(r"(?:the|a|an|el|la|los|las|del)\s+", re.IGNORECASE)
+
+
 def _covered(text: str, span: Span, findings: Sequence[Finding]) -> tuple[bool, bool]:
     """(hidden by any finding, hidden by findings of the span's own type only)."""
     overlapping = [f for f in findings if f.start < span.end and span.start < f.end]
     if span.type is PhiType.HEALTH:
         return bool(overlapping), any(f.type is PhiType.HEALTH for f in overlapping)
-    positions = [i for i in range(span.start, span.end) if text[i].isalnum()]
+    # A leading article is the writer's framing, not the value: "the 11th of November".
+    lead = _ARTICLE.match(text, span.start, span.end)
+    first = lead.end() if lead else span.start
+    positions = [i for i in range(first, span.end) if text[i].isalnum()]
     if not positions:
         return True, True
 

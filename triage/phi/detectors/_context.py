@@ -21,11 +21,14 @@ _ORG = (
     r"|garage|er|urgent\s+care|lab|branch|headquarters|foundation|your|you\s+guys|y'?all"
     r"|ustedes|llamen(?:\s+al)?|cl[ií]nica|farmacia|oficina|toll[\s-]?free|main\s+number"
     r"|call\s+(?:us|them)|(?:mail|send)\s+(?:the\s+)?payments?"
+    r"|the\s+(?:main\s+)?(?:fax|number|phone(?:\s+number)?|line|email|e-mail|address)\s+(?:is|for|at)"
+    r"|(?:the|your)\s+fax|info(?:rmation|rmaci[oó]n)?|questions|preguntas|register|reg[ií]strate"
 )
 _PERSON = (
     r"my|me|mine|i|i'?m|im|we|we'?re|our|us|his|her|him|she|he|their|they|mom'?s|dad'?s"
     r"|mi|mis|me|nuestro|nuestra|su|sus|live|lives|living|vivo|vive|vivimos|home|casa|cell|cel"
-    r"|celular|mobile|reach|text|whatsapp|personal"
+    r"|celular|mobile|reach|text|whatsapp|personal|deliver(?:ed)?\s+to|send\s+(?:it\s+)?to"
+    r"|mail\s+(?:it\s+)?to|ship\s+(?:it\s+)?to|pick\s+(?:me|us|her|him)\s+up"
 )
 _CUE = re.compile(r"\b(?:(?P<org>" + _ORG + r")|(?P<person>" + _PERSON + r"))\b", re.IGNORECASE)
 # A promotion names what the number is for right after it: "Call (555) 310-4000 to learn more".

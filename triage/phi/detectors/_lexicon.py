@@ -8,7 +8,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "STATE_ABBR", "phrase_list", "word_list"]
+__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "STATE_ABBR", "STATE_NAME", "phrase_list",
+           "word_list"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -43,6 +44,15 @@ STAFF_TITLES: frozenset[str] = frozenset(
 STATE_ABBR = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
     "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
+)
+
+STATE_NAME = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts"
+    "|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey"
+    "|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania"
+    "|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington"
+    "|West Virginia|Wisconsin|Wyoming"
 )
 
 

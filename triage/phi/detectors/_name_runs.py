@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from triage.phi.detectors._lexicon import RELATIONS, STAFF_TITLES, word_list
 
-__all__ = ["STAFF_AFTER", "name_runs"]
+__all__ = ["ROLES", "STAFF_AFTER", "name_runs"]
 
 _TOKEN = re.compile(r"[^\W\d_]{1,40}(?:['\u2019-][^\W\d_]{1,40}){0,2}")
 _GAP = re.compile(r"[ \t]{1,3}")
@@ -45,7 +45,7 @@ _ID_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Roles whose holder is staff; a name right after one is not a patient's.
-_ROLES = frozenset(
+ROLES = frozenset(
     """practitioner technician tech chaplain coordinator manager director supervisor
     receptionist ceo president representative rep officer volunteer doula anesthesiologist
     cardiologist oncologist radiologist surgeon nurse dr doctor mayor governor senator
@@ -79,6 +79,7 @@ def name_runs(text: str) -> Iterator[tuple[int, int, float]]:
     yield from _capitalised(text, toks)
     yield from _lower_case(text, toks)
     yield from _lone_first_names(text, toks)
+    yield from _joined_first_names(text, toks)
     yield from _initials(text)
     yield from _other_script(text)
 
@@ -95,9 +96,27 @@ _INITIAL_SIGNATURE = re.compile(
 
 # "KEISHA M DAWSON" on a pasted card; "Mensah, K." as a record lists a person.
 _CAPS_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z]{2,20})[ \t](?-i:[A-Z])\.?[ \t](?-i:[A-Z]{2,25})(?![\w'])")
+# "name on the card is L. Marchetti": an initial and a surname after "name ... is".
+_NAME_IS_INITIAL = re.compile(
+    r"\b(?:name|nombre)\b[^.\n]{0,25}?\b(?:is|es|:)[ \t]{1,3}"
+    r"(?P<v>(?-i:[A-Z])\.[ \t]?(?-i:[A-Z][a-z'\u2019-]{2,25}))",
+    re.IGNORECASE,
+)
 _SURNAME_FIRST = re.compile(
     r"(?<![\w])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?P<first>(?-i:[A-Z][a-z]{1,20}))(?:[ \t](?-i:[A-Z])\b\.?)?"
 )
+# "HOLLIS, BEVERLY J", "OSEI, KWAME": a record's name in capitals.
+_CAPS_SURNAME_FIRST = re.compile(
+    r"(?<![\w])(?-i:[A-Z][A-Z'-]{1,25}),[ \t]?(?P<first>(?-i:[A-Z]{2,20}))(?:[ \t](?-i:[A-Z])\b\.?)?"
+)
+# "the whole Abernathy family", "la familia Reyes": a surname naming a family.
+_FAMILY = re.compile(
+    r"\b(?:the|la|los)[ \t]{1,2}(?:whole[ \t]{1,2}|entire[ \t]{1,2})?(?P<v>(?-i:[A-Z][a-z'\u2019-]{2,25}))[ \t]{1,2}famil(?:y|ies)\b"
+    r"|\bfamilia[ \t]{1,2}(?P<w>(?-i:[A-Z][a-z'\u2019-]{2,25}))",
+    re.IGNORECASE,
+)
+# "C. Achebe-Lowe": an initial and a double-barrelled surname.
+_INITIAL_DOUBLE = re.compile(r"(?<![\w])(?-i:[A-Z])\.[ \t]?(?-i:[A-Z][a-z'\u2019]{1,20}-[A-Z][a-z'\u2019]{1,20})")
 _SURNAME_INITIAL = re.compile(r"(?<![\w'])(?-i:[A-Z][a-z'\u2019-]{2,25}),[ \t]?(?-i:[A-Z])\.(?=\s|$)")
 
 
@@ -115,10 +134,21 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
     for m in _CAPS_INITIAL.finditer(text):
         if m.group(0).split()[0].lower() in word_list("first_names"):
             yield m.start(), m.end(), 0.6
+    for m in _FAMILY.finditer(text):
+        group = "v" if m.group("v") else "w"
+        if m.group(group).lower() not in common:
+            yield m.start(group), m.end(group), 0.55
+    for m in _CAPS_SURNAME_FIRST.finditer(text):
+        if m.group("first").lower() in word_list("first_names"):
+            yield m.start(), m.end(), 0.55
+    for m in _INITIAL_DOUBLE.finditer(text):
+        yield m.start(), m.end(), 0.55
+    for m in _NAME_IS_INITIAL.finditer(text):
+        yield m.start("v"), m.end("v"), 0.6
     for m in _SURNAME_FIRST.finditer(text):
         surname = m.group(0).split(",")[0].lower()
         # The listed first name makes it a person; the surname may be a word ("Pierce").
-        not_surname = word_list("not_names") | word_list("org_words") | STAFF_TITLES | _ROLES
+        not_surname = word_list("not_names") | word_list("org_words") | STAFF_TITLES | ROLES
         if surname in word_list("common_words") and surname not in word_list("first_names"):
             continue  # "Thanks, Maria", "Hello, Ana"
         if m.group("first").lower() in word_list("first_names") and surname not in not_surname:
@@ -131,7 +161,8 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
         if first.lower() not in common and last.lower() not in common:
             yield m.start(), m.end(), 0.6
     end = _END_SIGNATURE.search(text, max(0, len(text) - 40))
-    if (end and end.group("v").lower() not in common | RELATIONS
+    if (end and end.group("v").lower() in word_list("first_names")
+            and end.group("v").lower() not in common | RELATIONS
             and not _TITLE_DOT.search(text, max(0, end.start() - 6), end.start() + 1)):
         yield end.start("v"), end.end("v"), 0.55
     sig = _INITIAL_SIGNATURE.search(text, max(0, len(text) - 60))
@@ -181,6 +212,24 @@ def _lone_first_names(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, f
         ):
             end = nxt.end
         yield tok.start, end, 0.5
+
+
+def _joined_first_names(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, float]]:
+    """ "Jacob and Sarah Stoltzfus", "Frank & Irene Dombrowski": a capitalised listed first
+    name joined by "and" to a full name is a person too, even if it is also a word."""
+    for i in range(len(toks) - 2):
+        tok = toks[i]
+        # "and" is a token of its own; "&" is not.
+        k = i + 2 if toks[i + 1].end - toks[i + 1].start == 3 and not toks[i + 1].cap else i + 1
+        if k + 1 >= len(toks):
+            continue
+        a, b = toks[k], toks[k + 1]
+        if not (tok.cap and tok.first and a.cap and a.first and b.cap and a.gap_after):
+            continue
+        if b.kind not in (_STRONG, _WEAK) or _staff_before(text, toks, i):
+            continue
+        if re.fullmatch(r"[ \t]{1,3}(?:and|&|y)[ \t]{1,3}", text[tok.end : a.start], re.IGNORECASE):
+            yield tok.start, tok.end, 0.55
 
 
 def _next_to_capital(toks: list[_Tok], i: int) -> bool:
@@ -236,7 +285,7 @@ def _tokens(text: str) -> Iterator[_Tok]:
         is_common = key in common or any(p in common and p not in first for p in parts[1:])
         cap = word[0].isupper()
         kind = _OTHER
-        if key in STAFF_TITLES or key in _ROLES:
+        if key in STAFF_TITLES or key in ROLES:
             kind = _STAFF
         elif cap and (key in orgs or any(p in orgs for p in parts)):
             kind = _ORG
@@ -265,7 +314,13 @@ def _staff_before(text: str, toks: list[_Tok], i: int) -> bool:
         return False
     prev = toks[i - 1]
     between = text[prev.end : toks[i].start]
+    if text[prev.start : prev.end].lower() in _WORD_TITLES and not text[prev.start : prev.end].isupper():
+        return False  # "what should we do. Jacob": "do" is a verb unless written "DO"
     return prev.kind == _STAFF and len(between) <= 3 and not between.strip(" \t.")
+
+
+# Titles that are also everyday words count only in capitals ("DO", "PA").
+_WORD_TITLES = frozenset({"do", "pa", "doc", "rev"})
 
 
 def _capitalised(text: str, toks: list[_Tok]) -> Iterator[tuple[int, int, float]]:
@@ -326,7 +381,8 @@ def _accept_segment(
         if _ID_AFTER.match(text, end):
             return start, end, 0.7
         return None
-    strong = [t for t in seg if t.kind == _STRONG]
+    # A word-shaped surname carried by a listed first name ("Ray Lindqvist") counts as strong.
+    strong = [t for t in seg if t.kind in (_STRONG, _OTHER)]
     if not strong or len(seg) > 4:
         return None
     if any(t.known for t in seg):

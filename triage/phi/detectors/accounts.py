@@ -32,7 +32,8 @@ _RUN = re.compile(r"(?<![\d$.,/:-])\d{13,19}(?!\d|[.,/:-]\d)")
 _LAST_FOUR = re.compile(
     r"(?:\bending(?:\s+(?:in|with|on))?|\blast\s+(?:4|four)(?:\s+digits)?(?:\s+(?:of|on)"
     r"(?:\s+(?:my|the|his|her))?(?:\s+\w+){0,2})?(?:\s+(?:is|are|was|were))?"
-    r"|\bterminad[ao]\s+en|\btermina\s+en|\bterminaci[oó]n(?:\s+en)?)[\s:#]{0,3}(?P<v>\d{4})(?!\d)",
+    r"|\bterminad[ao]\s+en|\btermina\s+en|\bterminaci[oó]n(?:\s+en)?)[\s:#]{0,3}"
+    r"(?P<v>\d{4}|\d(?:[ .-]\d){3})(?!\d)",
     re.IGNORECASE,
 )
 # "last four of my social is 6789" is the SSN detector's.

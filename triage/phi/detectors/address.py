@@ -11,20 +11,13 @@ import re
 from typing import ClassVar
 
 from triage.phi.detectors._lexicon import STATE_ABBR as _STATE_ABBR
+from triage.phi.detectors._lexicon import STATE_NAME as _STATE_NAME
 from triage.phi.detectors._lexicon import word_list
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
 __all__ = ["AddressDetector"]
 
-_STATE_NAME = (
-    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
-    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts"
-    "|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey"
-    "|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania"
-    "|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington"
-    "|West Virginia|Wisconsin|Wyoming"
-)
 # Only abbreviations take a period: "42 Elm Street." ends a sentence, and the health
 # detector must see that same clause boundary before and after redaction.
 _SUFFIX = (
@@ -55,9 +48,14 @@ _TAIL = (
     r"(?:,?[ \t]{1,3}(?:(?-i:" + _STATE_ABBR + r")|" + _STATE_NAME + r")\b)?"
     r"(?:,?[ \t]{1,3}\d{5}(?:-\d{4})?\b)?"
 )
+_AT_HOME = re.compile(
+    r"\b(?:live[sd]?|living|out[ \t]on|we'?re[ \t]on|i'?m[ \t](?:at|on)|our[ \t](?:place|farm|house)"
+    r"|my[ \t](?:place|farm|house)|at[ \t](?:the[ \t])?(?:farm|ranch|house))\b[ \t]{0,3}(?:on[ \t]|at[ \t])?$",
+    re.IGNORECASE,
+)
 _STREET_END = re.compile(
     r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|pkwy|street|avenue|road|drive|lane|court|place)\.?"
-    r"|\b(?:apt|unit|apto|ste|suite)\.?[ \t]{0,2}#?[ \t]{0,2}\w{1,6})$"
+    r"|\b(?:apt|unit|apto|ste|suite|lot|space)\.?[ \t]{0,2}#?[ \t]{0,2}\w{1,6})$"
 )
 _STATE_NAMES = re.compile(r"^(?:" + _STATE_NAME + r")$", re.IGNORECASE)
 _STREET = re.compile(
@@ -83,7 +81,8 @@ _CITY_LINE = re.compile(
 )
 # "apt 12B", "Unit 12", "apto 3B", "int 4B": a unit number on its own.
 _UNIT_ALONE = re.compile(
-    r"(?<![A-Za-z])(?:apartamento|apartment|apto|apt|unit|interior|int|departamento|depto)\b\.?"
+    r"(?<![A-Za-z])(?:apartamento|apartment|apto|apt|unit|interior|int|departamento|depto"
+    r"|(?<!parking )lot|space|trailer)\b\.?"
     r"[ \t]{0,2}#?[ \t]{0,2}(?P<v>\d{1,5}[A-Za-z]?|[A-Za-z]-?\d{1,4})(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
@@ -117,7 +116,7 @@ _TOWN_ZIP_VALUE = re.compile(
 _COMMA_ZIP = re.compile(r"(?<=,)[ \t]{0,2}(?P<v>\d{5})(?!\d|[,.-]\d)")
 _ADDRESS_BEFORE = re.compile(
     r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|pkwy|hwy|street|avenue|road|drive|lane|apt|unit|apto"
-    r"|now|en|in|calle)\b)"
+    r"|now|en|in|calle|box|route|hwy)\b)"
 )
 # Where someone lives or comes from: "we live out in elmwood", "driving in from Elmhurst",
 # "vivo por la colonia del Valle", "colonia Santa Cecilia".
@@ -140,11 +139,18 @@ _LIVES_IN = re.compile(
     r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
     re.IGNORECASE,
 )
+# Rural addresses: "41088 Hwy 92", "Route 2 Box 19", "RR 3 Box 12", "county road 14".
+_RURAL = re.compile(
+    r"(?<![\w$.,/#-])(?:\d{1,6}[ \t]{1,2})?(?:county[ \t]road|co\.?[ \t]?rd\.?|state[ \t]route|rural[ \t]route"
+    r"|farm[ \t]road|ranch[ \t]road|route|rte\.?|rr|hwy|highway|cr|fm)[ \t]{0,2}#?[ \t]{0,2}\d{1,4}"
+    r"(?:[ \t]{1,2}box[ \t]{1,2}\d{1,5})?\b",
+    re.IGNORECASE,
+)
 # "the Hollister Park apartments": a named place where people live.
 _COMPLEX = re.compile(
     r"(?<![\w-])(?P<v>(?-i:[A-Z][a-z'\u2019]{2,20}(?:[ \t][A-Z][a-z'\u2019]{2,20}){0,2}))[ \t]{1,2}"
     r"(?:apartments|apts|condos|townhomes|townhouses|estates|manor|residences|mobile[ \t]home[ \t]park"
-    r"|trailer[ \t]park|senior[ \t](?:living|apartments)|assisted[ \t]living|co-?op|projects)\b",
+    r"|trailer[ \t](?:park|court)|mobile[ \t]home[ \t]court|senior[ \t](?:living|apartments)|assisted[ \t]living|co-?op|projects)\b",
     re.IGNORECASE,
 )
 # "4471 kessler rd apt 2 in millbrook": the town named right after an address.
@@ -182,6 +188,7 @@ class AddressDetector(PatternDetector):
         Pattern("town_zip_value", _TOWN_ZIP_VALUE, PhiType.ADDRESS, 0.6),
         Pattern("lives_in", _LIVES_IN, PhiType.ADDRESS, 0.6),
         Pattern("complex", _COMPLEX, PhiType.ADDRESS, 0.6),
+        Pattern("rural", _RURAL, PhiType.ADDRESS, 0.65),
         Pattern("in_town", _IN_TOWN, PhiType.ADDRESS, 0.55),
     )
 
@@ -195,6 +202,13 @@ class AddressDetector(PatternDetector):
             words = match.group("v").lower().split()
             common = word_list("common_words") | word_list("not_names")
             return not (set(words) & (_NOT_PLACE | common) or _STATE_NAMES.search(match.group("v")))
+        if pattern.name == "rural":
+            # A house number or a box makes it a home; a bare "Route 66" or "hwy 92" is
+            # directions unless someone says they are there.
+            value = match.group(0)
+            if re.match(r"\d", value) or re.search(r"box", value, re.IGNORECASE):
+                return True
+            return bool(_AT_HOME.search(text, max(0, match.start() - 30), match.start()))
         if pattern.name == "complex":
             return match.group("v").lower() not in word_list("common_words")
         if pattern.name == "lives_in":
@@ -203,4 +217,11 @@ class AddressDetector(PatternDetector):
         if pattern.name != "street":
             return True
         suffix = match.group("suffix").lower().rstrip(".")
-        return not (suffix == "dr" and _DR_NAME.match(text, match.end("suffix")))
+        if suffix != "dr":
+            return True
+        after = _DR_NAME.match(text, match.end("suffix"))
+        if after is None:
+            return True
+        # "89 Hillcrest Dr. Her daughter..." ends a sentence; "2 different Dr Patel" names one.
+        word = re.match(r"[A-Za-z]+", text[after.end() - 2 :])
+        return word is not None and word.group(0).lower() in word_list("common_words")

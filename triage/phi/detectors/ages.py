@@ -27,7 +27,7 @@ _SPELLED = (
 )
 _NUMBER = r"(?P<v>(?<!\d)(?:9\d|1[01]\d)(?!\d|[.,]\d)|" + _SPELLED + r")"
 _UNIT = (
-    r"[ \t-]{0,2}(?:yo\b|y/o|y\.o\.?|yrs?\b(?:[ \t-]old)?|years?(?:[ \t-]old)?\b|year-old"
+    r"[ \t-]{0,2}(?:yo\b|y/o|y\.o\.?|yrs?\b(?:[ \t-]old)?|years?(?:[ \t-]old|[ \t]of[ \t]age)?\b|year-old"
     r"|años|anos\b|añitos|yr-old)"
 )
 _PERSON = (

@@ -35,6 +35,7 @@ PHRASES: tuple[str, ...] = (
     r"better\s+off\s+without\s+me", r"nobody\s+would\s+(?:notice|care|miss\s+me)",
     r"(?:won'?t|will\s+not|wont)\s+be\s+(?:around|here|alive)", r"sleep\s+forever",
     r"not\s+wake\s+up", r"never\s+wake\s+up",
+    r"(?:don'?t|dont|do\s+not)\s+(?:think\s+i'?m\s+(?:gonna|going\s+to)|wanna|want\s+to)\s+be\s+(?:here|around|alive)",
     r"(?:goodbye|suicide)\s+(?:note|letter)s?",
     r"(?:written|wrote|writing)\s+(?:(?:the|my|a|some)\s+)?(?:letters?|notes?|goodbyes?)(?:\s+to\s+\w+)?",
     r"(?<=\bi\s)cut\s+(?:again|deep|deeper|tonight)",

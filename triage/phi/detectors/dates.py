@@ -13,8 +13,9 @@ import calendar
 import re
 from typing import ClassVar
 
+from triage.phi.detectors._ties import Clauses
 from triage.phi.detectors.base import Pattern, PatternDetector
-from triage.phi.findings import PhiType
+from triage.phi.findings import Finding, PhiType
 
 __all__ = ["DateDetector"]
 
@@ -164,6 +165,19 @@ _EVENT_BEFORE = re.compile(
 _PERSONAL_NEAR = re.compile(r"\b(?:my|i|i'm|me|his|her|mi|mis|our)\b", re.IGNORECASE)
 
 
+# Words that make a date a person's even with no personal word in the clause.
+_PERSONAL_DATE_CUE = re.compile(
+    r"\b(?:appt|appointment|admit(?:ted)?|admission|discharged?|discharge|surgery|procedure|seen"
+    r"|visit|born|passed|died|death|funeral|scheduled|due|scan|mri|ct|x-?ray|labs?|results?"
+    r"|bloodwork|delivered|delivery|dob|birthday|cita|operaron|naci[oó]|muri[oó]|falleci[oó]"
+    r"|internad[oa]|ingres[oó]|dieron\s+de\s+alta|se\s+nos\s+fue|follow[- ]?up|check-?up"
+    r"|regres(?:ar|ara|e)|vuelv[ae]|volver|control|revisi[oó]n|seguimiento|brought|came|went"
+    r"|arrived|rushed|transferred|released|replacement|transplant|operation|biopsy|treatment"
+    r"|chemo|therapy|infusion|exam|physical|receipt|paid|charged|payment|billed|statement)\b",
+    re.IGNORECASE,
+)
+
+
 class DateDetector(PatternDetector):
     name = "dates"
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
@@ -183,6 +197,9 @@ class DateDetector(PatternDetector):
         before = text[max(0, match.start() - 40) : match.start()]
         if _EVENT_BEFORE.search(before) and not _PERSONAL_NEAR.search(before):
             return False
+        if _HOLIDAY.match(match.group(0)) and not self._after_birth_cue(text, match.start()):
+            if not _PERSONAL_NEAR.search(before):
+                return False
         if pattern.name == "month_year":
             return self._after_birth_cue(text, match.start())
         if pattern.name == "spelled_day":
@@ -190,9 +207,6 @@ class DateDetector(PatternDetector):
             return not (mon.lower() == "may" and groups.get("mon2"))  # "may the fifth..." reads as a verb
         if pattern.name == "de_mes":
             return _valid(year, _MESES[groups["mes"][:3].lower()], int(groups["d"]))
-        if _HOLIDAY.match(match.group(0)) and not self._after_birth_cue(text, match.start()):
-            if not _PERSONAL_NEAR.search(before):
-                return False
         if groups.get("mon"):
             mon = groups["mon"]
             # "may 3 people come?": lower-case "may" is the verb unless a year follows.
@@ -210,6 +224,23 @@ class DateDetector(PatternDetector):
             return _valid(year, month, day)
         # Numeric dates may be month-first (US) or day-first; either reading will do.
         return _valid(year, month, day) or _valid(year, day, month)
+
+    def detect(self, text: str) -> list[Finding]:
+        # A date is PHI when it is about a person (Safe Harbor: "dates directly related to an
+        # individual"): a birth date, or a date in a clause with a personal word or a cue such
+        # as "appointment"; "the fair is on 10/12" and "Nurses Day, May 6" are public.
+        findings = super().detect(text)
+        if not findings:
+            return findings
+        clauses = Clauses(text)
+        return [f for f in findings if f.type is PhiType.DOB or self._personal(text, f, clauses)]
+
+    @staticmethod
+    def _personal(text: str, finding: Finding, clauses: Clauses) -> bool:
+        if clauses.person_near(finding.start, finding.end):
+            return True
+        window = text[max(0, finding.start - 60) : finding.end + 40]
+        return _PERSONAL_DATE_CUE.search(window) is not None
 
     def result_type(self, text: str, match: re.Match[str], pattern: Pattern) -> PhiType:
         return PhiType.DOB if self._after_birth_cue(text, match.start()) else PhiType.DATE

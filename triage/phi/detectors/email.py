@@ -48,7 +48,8 @@ _NOT_LOCAL = frozenset(
 
 # An address at the organisation's own domain is a department's, not a patient's.
 _ORG_DOMAIN = re.compile(
-    r"(?:hospital|health|clinic|medical|medicine|healthcare|\.gov$|\.edu$)", re.IGNORECASE
+    r"(?:hospital|health|clinic|medical|medicine|healthcare|umc|medctr|\bmed\b|\.gov$|\.edu$)",
+    re.IGNORECASE
 )
 
 

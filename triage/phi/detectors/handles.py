@@ -70,7 +70,7 @@ def _is_organisation(handle: str) -> bool:
     )
 
 
-_ORG_ENDINGS = ("med", "hosp", "rx")
+_ORG_ENDINGS = ("med", "hosp", "rx", "umc", "mc")
 
 
 _ORG_HINTS = (

@@ -1,23 +1,20 @@
 """Health details about the writer or someone they name: conditions, symptoms, medicines,
 results and procedures ("my chemo", "I have diabetes", "my dad's heart surgery").
 
-A health term counts only when the nearest personal word before it in its clause points
-at a person (I, my, we, she, his, my son...); "you"/"your" nearest means a question about
-the hospital ("do you offer flu shots?"). With no such word, a verb of having ("Mr. Smith
-has cancer") or a first-person word later in the clause ("Fever since Monday, I...")
-ties it. Terms naming a facility or event ("cancer center", "suicide prevention walk")
+A health term counts only when its clause ties it to a person (`_ties.Clauses`: "my dad's
+surgery", not "do you offer flu shots?"). Terms naming a facility or event ("cancer center", "suicide prevention walk")
 are skipped, and idioms ("my heart stopped", "dying to try") are not terms at all.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
 from typing import ClassVar
 
-from triage.phi.detectors._lexicon import RELATIONS, phrase_list, word_list
+from triage.phi.detectors._lexicon import phrase_list
+from triage.phi.detectors._ties import Clauses
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -133,6 +130,12 @@ TERMS: tuple[str, ...] = (
     r"spitting\sup", r"in\s(?:so\smuch\s|a\slot\sof\s|bad\s)?pain", r"autismo", r"tiroides",
     r"wander(?:ed|s|ing)\soff", r"agitated", r"not\seating", r"cerebral\spalsy", r"nonverbal",
     r"guillain[\s-]barr[eé]", r"down\ssyndrome", r"spina\sbifida", r"cystic\sfibrosis",
+    r"white\smatter", r"psych\srecords", r"\w+\s(?:valve\s)?replacement", r"amputaron", r"meniscus",
+    r"tore\s(?:the\s|my\s|his\s|her\s)?\w+", r"jaundiced?", r"epi\s?pen", r"t[eé]tano", r"draining",
+    r"(?:back|head|knee|hip|neck|chest|stomach|leg|arm|shoulder|foot|tooth)\s(?:is\s)?(?:still\s)?killing\s(?:me|him|her)",
+    r"puntadas", r"hinchad[oa]", r"sugar\sreadings?", r"weight\s(?:is\s)?(?:up|down)", r"red\sand\shot",
+    r"hard\sof\shearing", r"dka", r"chest\s(?:is\s|been\s|feels\s)?(?:tight|heavy)", r"tingly", r"puk(?:ing|in)",
+    r"burn(?:ing|in)", r"deformity", r"caught\sin\sthe\s\w+",
     r"therapy", r"hit\sby\s(?:a|the)\s(?:car|truck|bus|vehicle|bike)", r"vomit[aó]", r"vomit[oó]\stodo",
     r"sali[oó]\s(?:anormal|positiv[oa]|alt[oa]|mal)", r"claustrophobia", r"aki", r"(?:n|)stemi", r"tendons?",
     r"[a-z]{3,}itis", r"[a-z]{3,}(?:ectomy|otomy|oscopy|plasty|osis)", r"cef[a-z]{4,}",
@@ -198,7 +201,7 @@ _FACILITY = re.compile(
     r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|program|programme"
     r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
     r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours|lab|icu"
-    r"|nursery|suite|room|clinic"
+    r"|nursery|suite|room|rooms|beds?|clinic|shots?|vaccines?|screenings?"
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
@@ -214,132 +217,14 @@ _IN_PLACE = re.compile(
     re.IGNORECASE
 )
 _POSSESSIVE = re.compile(r"(?:\b(?:my|our|his|her|their)|['\u2019]s)\s{1,3}$", re.IGNORECASE)
-# With no pronoun in the clause, a verb of having still ties the term to a person.
-_HAVING = re.compile(
-    r"\b(?:has|had|got|gets|getting|diagnosed\s{1,3}with|suffer(?:s|ing|ed)?\s{1,3}from"
-    r"|recovering\s{1,3}from|tested\s{1,3}positive\s{1,3}for|needs|needed)\s{1,3}"
-    r"(?:(?:a|an|the|some|bad|severe|mild|high|low|stage\s{1,3}\d|\d{2,3}(?:\.\d)?)\s{1,3}){0,2}$"
-    # a form's field ("Reason for visit: kidney stones") or "brought in ... with chest pain"
-    r"|\b(?:reason\s{1,3}for\s{1,3}(?:visit|call|appointment)|diagnosis|dx|symptoms?|complaint"
-    r"|condition|meds|medications?|medicamentos|rx|allergies|alergias|motivo(?:\s{1,3}de\s{1,3}"
-    r"(?:la\s{1,3})?consulta)?)\s{0,2}[:=-]\s{0,3}$"
-    r"|\b(?:termin[oó]|lleg[oó]|ingres[oó]|estuvo|sali[oó]|vino|internad[oa])\b[^.!?\n]{0,40}\bcon\s{1,3}$"
-    r"|\b(?:brought|came|come|went|rushed|admitted|taken|showed\s{1,3}up|seen|sat|waited|treated)\b"
-    r"[^.!?\n]{0,40}(?:\bwith|\bw/?|\bfor)\s{1,3}"
-    r"(?:(?:a|an|severe|bad|terrible)\s{1,3})?$",
+# Symptoms said as statements are the writer's even with the pronoun dropped (`_ties`).
+_SYMPTOM = re.compile(
+    r"\b(?:pain|pains|hurts?|aching|ache|tight|heavy|tingly|numb(?:ness)?|puk(?:ing|in)|vomit\w*"
+    r"|throwing\s+up|nause\w*|dizz\w*|fever|chills|cough\w*|bleeding|swollen|swelling|rash|burn(?:ing|in)"
+    r"|short(?:ness)?\s+of\s+breath|can'?t\s+breathe|trouble\s+breathing|passed\s+out|faint\w*"
+    r"|diarrh\w*|cramp\w*|sweat\w*|shaking|tremors?|blurry|confused|slurr\w*)\b",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
-# Clause ends. A period after an abbreviation or initial ("Dr.", "St.", "ext.", "R.") does
-# not end one: such periods sit inside spans that redaction replaces, and the verdict
-# must not change when the text is scanned again after redaction.
-_BOUNDARY = re.compile(r"[!?;\n]|\.(?=\s|$)")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:[a-z]|mrs?|ms|mx|dr|st|jr|sr|ext|apt|ste|ave?|rd|blvd|ln|ct|pl|ter|pkwy|hwy|cir"
-    r"|trl|sq|plz|hts|tpke|expy|fwy|bldg|rm|fl|no|vs|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov"
-    r"|dec)|\.[a-z])$",
-    re.IGNORECASE,
-)
-# Asking about a topic is not having it: "can i read about", "i want to learn more about".
-_ABOUT = re.compile(
-    r"\b(?:read|learn|know|hear|find\s+out|info(?:rmation)?|questions?|ask(?:ing)?|reading)\s+"
-    r"(?:(?:more|something|a\s+bit)\s+)?(?:about|on|regarding|re)\b",
-    re.IGNORECASE,
-)
-_WINDOW = 120  # how far a clause may reach either side of a term
-
-_BLOCK, _FIRST, _OTHER = "block", "first", "other"  # kinds of personal words
-_FIRST_PERSON = frozenset(
-    """i im i'm i've ive i'd i'll me my mine myself we we're we've our ours us
-    yo mi mis tengo estoy conmigo nosotros nuestra nuestro""".split()
-)
-_THIRD_PERSON = (
-    frozenset(
-        """he he's hes his him himself she she's shes her hers herself
-        él ella su sus le se tiene está mamá mama papá papi mami hijo hija hijos esposo
-        esposa abuela abuelo abuelita abuelito hermano hermana tío tía tio tia novio novia
-        bebé niño niña suegra suegro primo prima sobrino sobrina nieto nieta""".split()
-    )
-    | RELATIONS
-)
-_PLACE_WORDS = frozenset(
-    """urgent er ed hospital clinic clinics staff nurses doctors team website portal pharmacy
-    hospice icu nicu emergency office lab radiology cancer maternity unit floor cafeteria
-    front desk billing app trauma cath burn labor delivery cardiac cardiology oncology psych
-    psychiatric pediatric peds neuro surgical rehab dialysis infusion imaging""".split()
-)
-_GENERIC = frozenset("a an any some every each another un una cualquier".split())
-_SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur usted ustedes".split())
-
-
-class _Clauses:
-    """Clause ends and personal words of one text, indexed once so each term is cheap."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.cut_starts: list[int] = []
-        self.cut_ends: list[int] = []
-        for m in _BOUNDARY.finditer(text):
-            if m.group(0) == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
-                continue
-            self.cut_starts.append(m.start())
-            self.cut_ends.append(m.end())
-        self.word_pos: list[int] = []
-        self.word_kind: list[str] = []
-        previous: list[str] = []  # the last three words
-        matches = list(_WORDS.finditer(text))
-        for index, m in enumerate(matches):
-            word = m.group(0).lower().replace("\u2019", "'")
-            base = word[:-2] if word.endswith("'s") else word
-            if base.endswith("s") and base[:-1] in RELATIONS:
-                base = base[:-1]  # "ur dads bypass", "my moms meds"
-            kind = self._kind(base)
-            if kind == _OTHER and word in RELATIONS and _GENERIC.intersection(previous):
-                kind = None  # "for a 50 lb kid in general" is anybody's kid
-            if kind == _BLOCK and index + 1 < len(matches):
-                after = matches[index + 1].group(0).lower()
-                if after in _PLACE_WORDS:
-                    kind = None  # "ur urgent care", "your ER": the hospital, not the reader
-            previous = [*previous[-2:], word]
-            if kind:
-                self.word_pos.append(m.start())
-                self.word_kind.append(kind)
-
-    @staticmethod
-    def _kind(word: str) -> str | None:
-        if word in _SECOND_PERSON:
-            return _BLOCK
-        if word in _FIRST_PERSON:
-            return _FIRST
-        if word in _THIRD_PERSON:
-            return _OTHER
-        # A listed first name is a person too ("is kevin still in surgery").
-        if word in word_list("first_names") and word not in word_list("common_words"):
-            return _OTHER
-        return None
-
-    def tied(self, start: int, end: int) -> bool:
-        """Whether the term at ``[start, end)`` is about the writer or a person they name."""
-        i = bisect_right(self.cut_ends, start) - 1
-        lo = max(start - _WINDOW, self.cut_ends[i] if i >= 0 else 0)
-        k = bisect_left(self.word_pos, start) - 1
-        if k >= 0 and self.word_pos[k] >= lo:
-            if _ABOUT.search(self.text, self.word_pos[k], start):
-                return False  # "where can i read about the RSV vaccine"
-            return self.word_kind[k] != _BLOCK
-        if _HAVING.search(self.text, lo, start):
-            return True
-        j = bisect_left(self.cut_starts, end)
-        hi = min(end + _WINDOW, self.cut_starts[j] if j < len(self.cut_starts) else len(self.text))
-        # Forward, only a first-person word ties; "they" or "he" later may be anyone.
-        for k in range(bisect_left(self.word_pos, end), len(self.word_pos)):
-            if self.word_pos[k] >= hi or self.word_kind[k] == _BLOCK:
-                return False
-            if self.word_kind[k] == _FIRST:
-                return True
-        return False
-
-
 _LEXICON_WORD = re.compile(r"[^\W_]+(?:['\u2019&-][^\W_]+)*")
 
 
@@ -362,7 +247,7 @@ class HealthDetector(Detector):
 
     def detect(self, text: str) -> list[Finding]:
         findings: list[Finding] = []
-        clauses: _Clauses | None = None
+        clauses: Clauses | None = None
         for start, end, term in self._terms(text):
             if _IDIOM_BEFORE.search(text, max(0, start - 24), start):
                 continue  # "this elevator is gonna give me a stroke"
@@ -375,8 +260,8 @@ class HealthDetector(Detector):
                 if not _IN_PLACE.search(text, max(0, start - 16), start):
                     continue
                 end = facility.end()
-            clauses = clauses or _Clauses(text)  # built only for texts that mention a term
-            if _SELF_TIED.match(term) or clauses.tied(start, end):
+            clauses = clauses or Clauses(text)  # built only for texts that mention a term
+            if _SELF_TIED.match(term) or clauses.tied(start, end, symptom=bool(_SYMPTOM.search(term))):
                 findings.append(Finding(PhiType.HEALTH, start, end, self.SCORE, self.name))
         return findings
 

@@ -40,6 +40,11 @@ _MBI = re.compile(
 _PREFIXED = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,4}[ -]?\d{6,14}(?![A-Za-z0-9])")
 # Letters that are a cue, not part of the number ("MRN 00123456", "ID 4455667").
 _CUE_WORDS = frozenset("MRN ID DOB SSN MBI ACCT NO NUM PT MR MS DL SN".split())
+# Certificate and record numbers with long dashed groups: "141-2023-087712".
+_LONG_DASHED = re.compile(r"(?<![\w-])\d{2,5}-\d{2,5}-\d{4,8}(?![\w-])")
+# Codes of letters and digits in dashed groups: "2024-NE-008812", "H12-558-903", "RX7-220451".
+_DASHED_CODE = re.compile(r"(?<![\w-])[A-Z0-9]{1,5}(?:-[A-Z0-9]{2,8}){1,3}(?![\w-])")
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}")
 # Digits inside prices ($1200000), decimals, dates and grouped numbers are excluded.
 _BARE = re.compile(r"(?<![\d$.,/:-])\d{7,20}(?!\d|[.,/:-]\d)")
 
@@ -51,9 +56,18 @@ class IdDetector(PatternDetector):
         Pattern("mbi", _MBI, PhiType.ID, 0.85),
         Pattern("prefixed", _PREFIXED, PhiType.ID, 0.5),
         Pattern("bare_digits", _BARE, PhiType.ID, 0.4),
+        Pattern("long_dashed", _LONG_DASHED, PhiType.ID, 0.45),
+        Pattern("dashed_code", _DASHED_CODE, PhiType.ID, 0.45),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
+        if pattern.name == "dashed_code":
+            token = match.group(0)
+            # Letters too: digits-only dashed numbers are phones, SSNs, dates and ranges.
+            return (digit_count(token) >= 6 and any(c.isalpha() for c in token)
+                    and not _ISO_DATE.fullmatch(token))
+        if pattern.name == "long_dashed":
+            return digit_count(match.group(0)) >= 11
         if pattern.name == "prefixed":
             return re.match(r"[A-Z]+", match.group(0)).group(0) not in _CUE_WORDS
         if pattern.name != "with_cue":

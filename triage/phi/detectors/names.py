@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, phrase_list, word_list
-from triage.phi.detectors._name_runs import STAFF_AFTER, name_runs
+from triage.phi.detectors._name_runs import ROLES, STAFF_AFTER, name_runs
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -52,7 +52,7 @@ _ADJ = (
     r"|teenage|sick|great|great-great|grand|querid[oa]|pobre|" + _AGE + ")"
 )
 _RELATION = (
-    r"\b(?:my|our|his|her|their|mi|mis|su|sus|nuestr[oa])\s{1,3}(?:" + _ADJ + r"\s{1,3}){0,2}"
+    r"\b(?:my|our|his|her|their|mi|mis|su|sus|nuestr[oa]|la|el)\s{1,3}(?:" + _ADJ + r"\s{1,3}){0,2}"
     + RELATION_PATTERN
     + r"s?\b(?:\s{0,2},)?\s{1,3}"
 )
@@ -89,7 +89,10 @@ _CUES: tuple[_Cue, ...] = (
          staff_guard=True),
     _Cue("i_am", re.compile(_I_AM, _I), 0.6, shape_check=True),
     _Cue("this_is", re.compile(_THIS_IS, _I), 0.6, shape_check=True),
-    _Cue("honorific", re.compile(_HONORIFIC), 0.8, strong=True, lower_ok=True, surname_first=True),
+    _Cue("he_is", re.compile(r"\b(?:he|she)(?:" + _APOS + r"?s|\s{1,3}is)\s{1,3}", _I), 0.6,
+         strong=True, shape_check=True, known_first=True),
+    _Cue("honorific", re.compile(_HONORIFIC), 0.8, strong=True, lower_ok=True, surname_first=True,
+         staff_guard=True),
     _Cue("sig_dash", re.compile(_SIG_DASH, re.M), 0.7, strong=True, lower_ok=True, at_end=True,
          shape_check=True),
     _Cue("sig_closer", re.compile(_SIG_CLOSER, _I), 0.7, strong=True, lower_ok=True, at_end=True,
@@ -175,8 +178,8 @@ class NameDetector(Detector):
                 break
         if start is None or count < cue.min_tokens:
             return None
-        if cue.at_end and count == 1 and not self._listed(text[start:end]):
-            return None  # "thank you Riverbend!" thanks a place
+        if cue.name == "sig_closer" and count == 1 and not self._listed(text[start:end]):
+            return None  # "thank you Riverbend!" thanks a place; "- Kezia" signs off
         if self._org_follows(text, end):
             return None  # "Mercy Hospital", "Oak Street"
         if cue.at_end and re.search(r"\w", text[end : end + _TAIL]):
@@ -230,5 +233,6 @@ class NameDetector(Detector):
 
     @staticmethod
     def _after_staff(text: str, start: int) -> bool:
+        """ "a nurse named Kelly", "the new CEO Mr. Teague": a title or role just before."""
         before = re.findall(r"[A-Za-z]+", text[max(0, start - 30) : start])
-        return any(w.lower() in STAFF_TITLES for w in before[-2:])
+        return any(w.lower() in STAFF_TITLES or w.lower() in ROLES for w in before[-2:])

@@ -80,6 +80,11 @@ class RoomDetector(PatternDetector):
             return False
         if re.match(r"[ \t]?:[ \t]?[A-Z]", text[match.end("v") : match.end("v") + 4]):
             return False  # a sign: "Room 100: Registration"
+        if re.match(r"[ \t]{1,2}(?:of|in|at)[ \t]{1,2}the[ \t]{1,2}(?-i:[A-Z])", text[match.end("v") : match.end("v") + 12]):
+            return False  # "Room 2B of the Marrow Pavilion": a meeting room of the hospital
+        if pattern.name == "ward" and re.search(r"(?i:\b(?:hwy|highway|route|road|rd|street|st|ave|i)[ \t-]{0,2})$",
+                                                  text[max(0, match.start() - 10) : match.start()]):
+            return False  # "Hwy 92 west", "county road 14 north": directions
         if pattern.name == "ward" and _STAFF_BEFORE.search(text, max(0, match.start() - 30), match.start()):
             return False  # "nurse Patti on 4 East": where staff work
         return pattern.name == "spelled" or any(c.isdigit() for c in match.group("v"))

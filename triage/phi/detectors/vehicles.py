@@ -9,6 +9,7 @@ import re
 from typing import ClassVar
 
 from triage.phi.detectors._lexicon import STATE_ABBR as _STATES
+from triage.phi.detectors._lexicon import STATE_NAME
 from triage.phi.detectors._values import cued, digit_count
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
@@ -19,8 +20,8 @@ _PLATE_CUE = cued(r"(?:licen[cs]e\s+|lic\.?\s+)?plates?|\btags?|placas?|matr[ií
 # Plates read in chunks with a letters-only middle ("3 LMW 448", "6-TRB-339").
 _PLATE_CHUNKS = re.compile(
     r"(?<![A-Za-z])(?:(?:licen[cs]e|lic\.?)[ \t]+)?(?:plates?|tags?|placas?)(?:[ \t]{0,3}(?:is|are|es|#|:|no\.?|number))*"
-    r"[ \t]{0,3}(?:(?-i:" + _STATES + r")[ \t]{1,3})?"
-    r"(?P<v>(?-i:[A-Z0-9](?:[ ][A-Z0-9]){3,7}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){1,2}))(?![A-Za-z0-9])",
+    r"[ \t]{0,3}(?:(?:(?-i:" + _STATES + r")|" + STATE_NAME + r")[ \t]{1,3})?"
+    r"(?P<v>(?-i:[A-Z0-9](?:[ ][A-Z0-9]){3,7}|[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,5}){1,2}))(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
 _CAR = re.compile(
