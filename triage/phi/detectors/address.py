@@ -134,7 +134,7 @@ _LIVES_IN = re.compile(
     r"(?<![A-Za-z])(?:(?:live[sd]?|living|reside[sd]?|vivo|vive|vivimos|viven|family|familia"
     r"|driving|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way"
     r"|by|with|alone|(?:him|her|them|my)sel(?:f|ves)|on\s+(?:his|her|their|my)\s+own)){0,3}"
-    r"[ \t]{1,2}(?:in|from|en|de|por|near|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
+    r"[ \t]{1,2}(?:in|from|en|de|por|near|by|outside(?:\s+of)?|to|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
     r"|colonia|col\.|barrio|fraccionamiento|fracc\.|urbanizaci[oó]n|reparto|vereda"
     r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
     re.IGNORECASE,
@@ -199,9 +199,14 @@ class AddressDetector(PatternDetector):
             # Only right after a street or a unit, and not an ordinary word ("in the back").
             if not _STREET_END.search(text, max(0, match.start() - 40), match.start()):
                 return False
-            words = match.group("v").lower().split()
+            value = match.group("v")
+            words = value.lower().split()
+            if set(words) & _NOT_PLACE or _STATE_NAMES.search(value):
+                return False
+            # A lower-case word may be anything ("in the back"); a capitalised one may be a
+            # town even if it is a word ("Cedar Hollow").
             common = word_list("common_words") | word_list("not_names")
-            return not (set(words) & (_NOT_PLACE | common) or _STATE_NAMES.search(match.group("v")))
+            return value[0].isupper() or not set(words) & common
         if pattern.name == "rural":
             # A house number or a box makes it a home; a bare "Route 66" or "hwy 92" is
             # directions unless someone says they are there.
@@ -224,4 +229,5 @@ class AddressDetector(PatternDetector):
             return True
         # "89 Hillcrest Dr. Her daughter..." ends a sentence; "2 different Dr Patel" names one.
         word = re.match(r"[A-Za-z]+", text[after.end() - 2 :])
-        return word is not None and word.group(0).lower() in word_list("common_words")
+        everyday = word_list("common_words") | word_list("not_names")
+        return word is not None and word.group(0).lower() in everyday
