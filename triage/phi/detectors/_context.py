@@ -13,7 +13,7 @@ import re
 
 __all__ = ["organisation_before"]
 
-_WINDOW = 60
+_WINDOW = 80
 _ORG = (
     r"hospital'?s?|clinic'?s?|pharmacy|office|offices|campus|entrance|center|centre|location"
     r"|website|web\s?site|(?:main|nurse|advice|help|appointment|scheduling|billing|phone|crisis"
@@ -23,6 +23,7 @@ _ORG = (
     r"|call\s+(?:us|them)|(?:mail|send)\s+(?:the\s+)?payments?"
     r"|the\s+(?:main\s+)?(?:fax|number|phone(?:\s+number)?|line|email|e-mail|address)\s+(?:is|for|at)"
     r"|(?:the|your)\s+fax|info(?:rmation|rmaci[oó]n)?|questions|preguntas|register|reg[ií]strate"
+    r"|phone\s+bank|radiothon|helpline|receptionist|operator|switchboard|the\s+address\s+(?:to|for)"
 )
 _PERSON = (
     r"my|me|mine|i|i'?m|im|we|we'?re|our|us|his|her|him|she|he|their|they|mom'?s|dad'?s"
@@ -35,7 +36,8 @@ _CUE = re.compile(r"\b(?:(?P<org>" + _ORG + r")|(?P<person>" + _PERSON + r"))\b"
 _PROMO_AFTER = re.compile(
     r"[^.!?\n]{0,25}?\b(?:to\s+(?:learn|find\s+out|schedule|book|register|sign\s+up|make)"
     r"|for\s+(?:more|info|information|appointments|details|scheduling)"
-    r"|para\s+(?:citas|m[aá]s|informaci[oó]n|agendar)|pa\s+citas)\b",
+    r"|para\s+(?:citas|m[aá]s|informaci[oó]n|agendar)|pa\s+citas"
+    r"|for\s+(?:the\s+)?(?:front\s+desk|billing|records|scheduling|appointments|pharmacy|donations))\b",
     re.IGNORECASE,
 )
 # A place of the organisation named right after the address: "the 2200 Riverside Pkwy entrance".

@@ -245,7 +245,7 @@ def _next_to_capital(toks: list[_Tok], i: int) -> bool:
 _OTHER_SCRIPTS = re.compile(
     "[\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff"
     "\uac00-\ud7af]{2,12}(?:[ \t][\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u097f"
-    "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,12}){0,2}"
+    "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{1,12})*"
 )
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -260,6 +260,13 @@ def _other_script(text: str) -> Iterator[tuple[int, int, float]]:
     if len(_LATIN.findall(text)) < 4 * other:
         return  # a message in that script: its words are not names as such
     for m in runs:
+        words = m.group(0).split()
+        # A name is a word or two, short in CJK and Hangul; a longer run is a sentence.
+        cjk = any("\u3040" <= ch <= "\ud7af" for ch in m.group(0))
+        if len(words) > 2 or (cjk and any(len(w) > 4 for w in words)):
+            continue
+        if len(runs) > 2:
+            return  # several runs: a passage in that script, not names in an English text
         yield m.start(), m.end(), 0.5
 
 

@@ -50,6 +50,16 @@ _ABOUT = re.compile(
     r"(?:(?:more|something|a\s+bit)\s+)?(?:about|on|regarding|re)\b",
     re.IGNORECASE,
 )
+_IN_GENERAL = re.compile(
+    r"\b(?:in\s+general|general\s+question|generally\s+speaking|hypothetical(?:ly)?|just\s+curious"
+    r"|asking\s+for\s+(?:a|our|the)\s+(?:friend|newsletter|class|group|training)|en\s+general)\b",
+    re.IGNORECASE,
+)
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:training|class|talk|workshop|seminar|presentation|charla|taller|webinar)\s+"
+    r"(?:about|on|sobre|de)\s+(?:(?:the|el|la|los|las)\s+)?$|\bsobre\s+(?:el|la|los|las)\s+$",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(
     r"\W*(?:what|how|can|could|does|do|is|are|should|when|where|why|which|who|will|would|qu[eé]|c[oó]mo"
     r"|cu[aá]ndo|d[oó]nde|puede|pueden|es)\b",
@@ -78,6 +88,8 @@ _PLACE_WORDS = frozenset(
     front desk billing app trauma cath burn labor delivery cardiac cardiology oncology psych
     psychiatric pediatric peds neuro surgical rehab dialysis infusion imaging""".split()
 )
+_PLURAL_RELATIONS = frozenset("kids children babies parents families teens toddlers moms dads".split())
+_POINTING = frozenset("my our his her their your mis sus nuestros the these those both".split())
 _GENERIC = frozenset("a an any some every each another un una cualquier".split())
 _SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur usted ustedes".split())
 
@@ -106,6 +118,8 @@ class Clauses:
             kind = self._kind(base)
             if kind == _OTHER and word in RELATIONS and _GENERIC.intersection(previous):
                 kind = None  # "for a 50 lb kid in general" is anybody's kid
+            if kind == _OTHER and word in _PLURAL_RELATIONS and not _POINTING.intersection(previous):
+                kind = None  # "is it safe for kids to take...": kids in general
             if kind == _BLOCK and index + 1 < len(matches):
                 after = matches[index + 1].group(0).lower()
                 if after in _PLACE_WORDS:
@@ -138,6 +152,10 @@ class Clauses:
         while a question about a symptom ("what are signs of a stroke?") is general."""
         i = bisect_right(self.cut_ends, start) - 1
         lo = max(start - _WINDOW, self.cut_ends[i] if i >= 0 else 0)
+        if _IN_GENERAL.search(self.text, lo, min(len(self.text), end + _WINDOW)):
+            return False  # "asking in general", "hypothetically"
+        if _TOPIC_BEFORE.search(self.text, max(lo, start - 24), start):
+            return False  # "the talk about fentanyl", "charla sobre el fentanilo"
         k = bisect_left(self.word_pos, start) - 1
         if k >= 0 and self.word_pos[k] >= lo:
             if _ABOUT.search(self.text, self.word_pos[k], start):

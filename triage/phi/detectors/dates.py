@@ -167,7 +167,7 @@ _PERSONAL_NEAR = re.compile(r"\b(?:my|i|i'm|me|his|her|mi|mis|our)\b", re.IGNORE
 
 # Words that make a date a person's even with no personal word in the clause.
 _PERSONAL_DATE_CUE = re.compile(
-    r"\b(?:appt|appointment|admit(?:ted)?|admission|discharged?|discharge|surgery|procedure|seen"
+    r"(?<!no )(?<!no\s)\b(?:appt|appointment|admit(?:ted)?|admission|discharged?|discharge|surgery|procedure|seen"
     r"|visit|born|passed|died|death|funeral|scheduled|due|scan|mri|ct|x-?ray|labs?|results?"
     r"|bloodwork|delivered|delivery|dob|birthday|cita|operaron|naci[oó]|muri[oó]|falleci[oó]"
     r"|internad[oa]|ingres[oó]|dieron\s+de\s+alta|se\s+nos\s+fue|follow[- ]?up|check-?up"

@@ -48,8 +48,17 @@ _NOT_LOCAL = frozenset(
 
 # An address at the organisation's own domain is a department's, not a patient's.
 _ORG_DOMAIN = re.compile(
-    r"(?:hospital|health|clinic|medical|medicine|healthcare|umc|medctr|\bmed\b|\.gov$|\.edu$)",
+    r"(?:hospital|health|clinic|medical|medicine|healthcare|umc|medctr|\bmed\b|(?:bh|mc|rmc|hc)\.\w+$"
+    r"|\.gov$|\.edu$)",
     re.IGNORECASE
+)
+
+
+# "records@...", "billing@...": a department's mailbox, not a person's.
+_DEPARTMENT_MAILBOXES = frozenset(
+    """records medicalrecords billing patientaccounts info contact admin support scheduling
+    appointments patientrelations help frontdesk hr media press donations volunteer volunteers
+    careers jobs privacy compliance feedback webmaster noreply no-reply pharmacy""".split()
 )
 
 
@@ -68,6 +77,6 @@ class EmailDetector(PatternDetector):
             # A plain address is the other pattern's; this one needs a spelled-out part.
             return "@" not in match.group(0) or " " in match.group(0) or "(" in match.group(0)
         local, domain = match.group(0).split("@", 1)
-        if _ORG_DOMAIN.search(domain):
+        if _ORG_DOMAIN.search(domain) or local.lower() in _DEPARTMENT_MAILBOXES:
             return False
         return not (local.startswith(".") or local.endswith(".") or ".." in local)

@@ -78,4 +78,5 @@ _ORG_HINTS = (
     "pharmacy", "official", "foundation", "nursing", "pediatric", "cardio", "oncology",
     "surgery", "urgent", "emergency", "rehab", "hospice", "memorial", "regional", "general",
     "university", "county", "department", "dept", "news", "gov", "med", "hosp", "clinica",
+    "cancer", "children", "pediatrics", "behavioral", "recovery", "foundation",
 )

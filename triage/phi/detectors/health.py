@@ -57,7 +57,7 @@ TERMS: tuple[str, ...] = (
     r"(?:broken|broke|fractured|sprained|dislocated|injured|twisted)\s"
     r"(?:(?:my|his|her|their|a|the)\s)?" + _BODY,
     # symptoms
-    _PAIN + r"\spains?", r"pain(?=\sin\s(?:my|his|her|their)\b)", r"sore\sthroat",
+    _PAIN + r"\spains?", r"pain(?=\sin\s(?:my|his|her|their)\b)(?!\sin\s\w+\s(?:neck|butt|ass|rear)\b)", r"sore\sthroat",
     r"short(?:ness)?\sof\sbreath", r"trouble\sbreathing", r"can'?t\sbreathe", r"throwing\sup",
     r"passed\sout", r"rash", r"fever", r"cough(?:s|ing|ed)?", r"chills", r"nausea", r"nauseous",
     r"vomit(?:s|ing|ed)?", r"diarrh(?:o)?ea", r"constipat(?:ion|ed)", r"dizz(?:y|iness)",
@@ -115,7 +115,7 @@ TERMS: tuple[str, ...] = (
     r"glucose", r"bp", r"o2", r"(?:o2\s)?sats(?=\s(?:are|is|were|was|at|of|\d))", r"o2\ssat", r"pulse", r"heart\srate",
     r"temp(?:erature)?(?=\s(?:is|was|of|at|\d))", r"newborn\shearing\sscreen", r"screening",
     r"check-?up", r"physical(?=\s(?:exam|therapy))", r"mammogra(?:m|fia|fía)", r"mamograf[ií]a",
-    r"pain\sin\s(?:the|my|his|her)\s\w+", r"(?:lips|face|skin|fingers)\s(?:is|are|turning|going|look)\s(?:\w+\s)?(?:blue|gr[ae]y|purple|yellow|white)",
+    r"pain\sin\s(?:the|my|his|her)\s(?!neck\b|butt\b|ass\b|rear\b)\w+", r"(?:lips|face|skin|fingers)\s(?:is|are|turning|going|look)\s(?:\w+\s)?(?:blue|gr[ae]y|purple|yellow|white)",
     r"not\smaking\ssense", r"(?:isn'?t|not|won'?t|wont|didn'?t|isnt)\s(?:waking|wake)\s?up",
     r"feel(?:ing|s)?\s(?:really\s|so\s|very\s|kinda\s)?(?:weird|off|faint|dizzy|awful|terrible|numb|funny|slow)",
     r"swallowed\s(?:a|an|some|the)\s\w+(?:\s\w+)?", r"(?:pull(?:ing|ed)?\sout|pulled)\s(?:her|his|my|the)\s(?:iv|tube|catheter|line)",
@@ -201,7 +201,8 @@ _FACILITY = re.compile(
     r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|program|programme"
     r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
     r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours|lab|icu"
-    r"|nursery|suite|room|rooms|beds?|clinic|shots?|vaccines?|screenings?"
+    r"|nursery|suite|room|rooms|beds?|clinic|shots?|vaccines?|screenings?|training|classes?|course"
+    r"|workshops?|talks?|seminars?|presentations?|education|charla|taller"
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )

@@ -39,6 +39,7 @@ _INTERNATIONAL = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RUN = re.compile(r"\d+")
+_TOLL_FREE = re.compile(r"(?:\+?1[ \t.-]{0,2})?\(?8(?:00|33|44|55|66|77|88)\)?[ \t.-]")
 _MAX_DIGITS = 15  # E.164
 _CONTEXT = re.compile(
     r"\b(?:phone|cell|mobile|tel|telephone|call|text|reach|contact|number|fax|whatsapp)\b",
@@ -57,6 +58,8 @@ class PhoneDetector(PatternDetector):
     CONTEXT = _CONTEXT
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
+        if pattern.name == "nanp" and _TOLL_FREE.match(match.group(0)):
+            return False  # 800, 888, 877...: a business's line, never a patient's phone
         if pattern.name != "international":
             return True
         return sum(c.isdigit() for c in match.group(0)) >= 8

@@ -63,6 +63,11 @@ _SPELLED_ROOM = re.compile(
 )
 
 
+_PUBLIC_ROOM = re.compile(
+    r"\b(?:conference|meeting|class(?:room)?|group|workshop|session|meets|training|seminar|lecture"
+    r"|community|board|waiting|family\s+workshop|support\s+group)\b",
+    re.IGNORECASE,
+)
 _STAFF_BEFORE = re.compile(r"\b(?:nurses?|dr|doctors?|staff|team|aides?|techs?)\b", re.IGNORECASE)
 
 
@@ -82,6 +87,8 @@ class RoomDetector(PatternDetector):
             return False  # a sign: "Room 100: Registration"
         if re.match(r"[ \t]{1,2}(?:of|in|at)[ \t]{1,2}the[ \t]{1,2}(?-i:[A-Z])", text[match.end("v") : match.end("v") + 12]):
             return False  # "Room 2B of the Marrow Pavilion": a meeting room of the hospital
+        if _PUBLIC_ROOM.search(text, max(0, match.start() - 45), match.start() + 1):
+            return False  # "meets in Conference Room 4", "the workshop, room 210"
         if pattern.name == "ward" and re.search(r"(?i:\b(?:hwy|highway|route|road|rd|street|st|ave|i)[ \t-]{0,2})$",
                                                   text[max(0, match.start() - 10) : match.start()]):
             return False  # "Hwy 92 west", "county road 14 north": directions

@@ -34,6 +34,7 @@ _ID_CUE = re.compile(
     re.IGNORECASE,
 )
 _MIN_DIGITS = 7
+_TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}$")
 
 
 class SplitNumberDetector(Detector):
@@ -44,6 +45,8 @@ class SplitNumberDetector(Detector):
         for start, end, digits, odd in _runs(text):
             if digits < _MIN_DIGITS or not odd or organisation_before(text, start, end):
                 continue
+            if _TOLL_FREE.match(re.sub(r"\D", "", text[start:end])):
+                continue  # 1-800-273-8255 read out: a business's line
             before = text[max(0, start - 40) : start]
             if digits == 9 and _SSN_CUE.search(before):
                 phi_type = PhiType.SSN
