@@ -50,6 +50,11 @@ _ABOUT = re.compile(
     r"(?:(?:more|something|a\s+bit)\s+)?(?:about|on|regarding|re)\b",
     re.IGNORECASE,
 )
+_LIST_OF_MEDS = re.compile(
+    r"\b(?:med(?:ication)?s?\s+list|discharge\s+(?:papers|summary|instructions|list)|after[\s-]visit\s+summary"
+    r"|lista\s+de\s+medicamentos)\b",
+    re.IGNORECASE,
+)
 _IN_GENERAL = re.compile(
     r"\b(?:in\s+general|general\s+question|generally\s+speaking|hypothetical(?:ly)?|just\s+curious"
     r"|asking\s+for\s+(?:a|our|the)\s+(?:friend|newsletter|class|group|training)|en\s+general)\b",
@@ -86,7 +91,9 @@ _PLACE_WORDS = frozenset(
     """urgent er ed hospital clinic clinics staff nurses doctors team website portal pharmacy
     hospice icu nicu emergency office lab radiology cancer maternity unit floor cafeteria
     front desk billing app trauma cath burn labor delivery cardiac cardiology oncology psych
-    psychiatric pediatric peds neuro surgical rehab dialysis infusion imaging""".split()
+    psychiatric pediatric peds neuro surgical rehab dialysis infusion imaging inpatient outpatient
+    residential detox behavioral health program programs track recovery adolescent geri
+    geriatric eating ptsd va monitoring womens women's mens men's intake""".split()
 )
 _PLURAL_RELATIONS = frozenset("kids children babies parents families teens toddlers moms dads".split())
 _POINTING = frozenset("my our his her their your mis sus nuestros the these those both".split())
@@ -99,6 +106,8 @@ class Clauses:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        found = _LIST_OF_MEDS.search(text)
+        self.med_list_at = found.start() if found else None
         self.cut_starts: list[int] = []
         self.cut_ends: list[int] = []
         for m in _BOUNDARY.finditer(text):
@@ -152,6 +161,8 @@ class Clauses:
         while a question about a symptom ("what are signs of a stroke?") is general."""
         i = bisect_right(self.cut_ends, start) - 1
         lo = max(start - _WINDOW, self.cut_ends[i] if i >= 0 else 0)
+        if self.med_list_at is not None and self.med_list_at < start:
+            return True  # the lines of a pasted medication list or discharge summary
         if _IN_GENERAL.search(self.text, lo, min(len(self.text), end + _WINDOW)):
             return False  # "asking in general", "hypothetically"
         if _TOPIC_BEFORE.search(self.text, max(lo, start - 24), start):

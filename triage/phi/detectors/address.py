@@ -61,6 +61,7 @@ _STATE_NAMES = re.compile(r"^(?:" + _STATE_NAME + r")$", re.IGNORECASE)
 _STREET = re.compile(
     r"(?<![\d$.,/#-])\d{1,6}[A-Za-z]?[ \t]{1,3}(?:" + _WORD + r"[ \t]{1,3}){1,4}?"
     + _SUFFIX
+    + r"(?:[ \t]{1,2}(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane)\b\.?)?"  # "W Court St"
     + _UNIT
     + _TAIL,
     re.IGNORECASE,
@@ -83,7 +84,7 @@ _CITY_LINE = re.compile(
 _UNIT_ALONE = re.compile(
     r"(?<![A-Za-z])(?:apartamento|apartment|apto|apt|unit|interior|int|departamento|depto"
     r"|(?<!parking )lot|space|trailer)\b\.?"
-    r"[ \t]{0,2}#?[ \t]{0,2}(?P<v>\d{1,5}[A-Za-z]?|[A-Za-z]-?\d{1,4})(?![A-Za-z0-9])",
+    r"[ \t]{0,2}#?[ \t]{0,2}(?P<v>\d{1,5}[A-Za-z]?|[A-Za-z]-?\d{1,4})(?![A-Za-z0-9]|/\d)",
     re.IGNORECASE,
 )
 # "5520 N Kedzie": a house number and a direction make a street without a suffix.
@@ -116,7 +117,7 @@ _TOWN_ZIP_VALUE = re.compile(
 _COMMA_ZIP = re.compile(r"(?<=,)[ \t]{0,2}(?P<v>\d{5})(?!\d|[,.-]\d)")
 _ADDRESS_BEFORE = re.compile(
     r"(?i:\b(?:st|ave|rd|blvd|dr|ln|ct|way|pkwy|hwy|street|avenue|road|drive|lane|apt|unit|apto"
-    r"|now|en|in|calle|box|route|hwy)\b)"
+    r"|now|en|in|calle|box|route|hwy|live|lives|living|vivo|vivimos)\b)"
 )
 # Where someone lives or comes from: "we live out in elmwood", "driving in from Elmhurst",
 # "vivo por la colonia del Valle", "colonia Santa Cecilia".
@@ -132,9 +133,12 @@ _PLACE = (
 )
 _LIVES_IN = re.compile(
     r"(?<![A-Za-z])(?:(?:live[sd]?|living|reside[sd]?|vivo|vive|vivimos|viven|family|familia"
+    r"|pick(?:ed)?[ \t]{1,2}(?:me|us|him|her|them)[ \t]{1,2}up"
     r"|driving|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way"
-    r"|by|with|alone|(?:him|her|them|my)sel(?:f|ves)|on\s+(?:his|her|their|my)\s+own)){0,3}"
-    r"[ \t]{1,2}(?:in|from|en|de|por|near|by|outside(?:\s+of)?|to|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
+    r"|by|with|alone|(?:him|her|them|my)sel(?:f|ves)|on\s+(?:his|her|their|my)\s+own|me|us|him|her|them"
+    r")){0,3}"
+    r"[ \t]{1,2}(?:(?:in|from|en|de|por|near|by|outside(?:\s+of)?|to|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
+    r"|(?=(?-i:[A-Z])))"
     r"|colonia|col\.|barrio|fraccionamiento|fracc\.|urbanizaci[oó]n|reparto|vereda"
     r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
     re.IGNORECASE,

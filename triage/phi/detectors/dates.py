@@ -47,8 +47,10 @@ _DAY_MONTH = re.compile(
 )
 # Month and day only ("seen 3/14", "appt 12-05"); `_not_a_date` filters fractions and ratings.
 _NUMERIC_MD = re.compile(
-    r"(?<![\w/.,:$#-])(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?![\w/%]|[.,:-]\d)"
+    r"(?<![\w/.,:$#-])(?P<m>\d{1,2})(?P<sep>[/-])(?P<d>\d{1,2})(?![\w/%]|[.,:]\d|-\d(?!\d?/))"
 )
+# Day-first with a dot ("from 14.03 till 28.03") counts only after a date word: 14.03 is a price too.
+_NUMERIC_DOT = re.compile(r"(?<![\w/.,:$#-])(?P<d>\d{1,2})\.(?P<m>\d{2})(?![\w/%.,:-])")
 _ORDINAL_WORDS = (
     r"(?P<od>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
     r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
@@ -96,7 +98,7 @@ _DATE_CUE = re.compile(
 # A quantity word or unit right after: "1/2 tablet", "3/4 cup", "2/3 of the staff".
 _UNIT_AFTER = re.compile(
     r"\W{0,2}(?:of|an?|tabs?|tablets?|pills?|caps?|capsules?|cups?|tsp|tbsp|teaspoons?"
-    r"|tablespoons?|spoons?|doses?|mg|mcg|ml|cc|oz|ounces?|lbs?|pounds?|kg|g|inch(?:es)?|in"
+    r"|tablespoons?|spoons?|doses?|mg|mcg|ml|cc|oz|ounces?|lbs?|pounds?|kg|g|inch(?:es)?"
     r"|cm|mm|miles?|mi|km|hours?|hrs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?|mins?"
     r"|minutes?|secs?|seconds?|times?|x|scoops?|slices?|pieces?|servings?|portions?|strength"
     r"|dropper|drops?|bottles?|glass(?:es)?|cans?|shots?|puffs?|units?|people|percent|ratio"
@@ -188,6 +190,7 @@ class DateDetector(PatternDetector):
         Pattern("month_year", _MONTH_YEAR, PhiType.DOB, 0.6),
         Pattern("numeric_md", _NUMERIC_MD, PhiType.DATE, 0.5),
         Pattern("de_mes", _DE_MES, PhiType.DATE, 0.7),
+        Pattern("numeric_dot", _NUMERIC_DOT, PhiType.DATE, 0.5),
         Pattern("spelled_day", _SPELLED_DAY, PhiType.DATE, 0.7),
     )
 
@@ -205,13 +208,19 @@ class DateDetector(PatternDetector):
         if pattern.name == "spelled_day":
             mon = groups.get("mon") or groups.get("mon2") or ""
             return not (mon.lower() == "may" and groups.get("mon2"))  # "may the fifth..." reads as a verb
+        if pattern.name == "numeric_dot":
+            month, day = int(groups["m"]), int(groups["d"])
+            return _valid(None, month, day) and bool(_DATE_CUE.search(before))
         if pattern.name == "de_mes":
             return _valid(year, _MESES[groups["mes"][:3].lower()], int(groups["d"]))
         if groups.get("mon"):
             mon = groups["mon"]
             # "may 3 people come?": lower-case "may" is the verb unless a year follows.
             if mon == "may" and year is None and pattern.name == "month_day":
-                return False
+                # "may 3 people come?" is the verb; "on may 2nd" is a date.
+                if not (re.match(r"\d{1,2}(?:st|nd|rd|th)", groups["d"] + text[match.end("d") : match.end("d") + 2])
+                        or re.search(r"\bon\s+$", before)):
+                    return False
             return _valid(year, _MONTHS[mon[:3].lower()], int(groups["d"]))
         month, day = int(groups["m"]), int(groups["d"])
         if pattern.name == "numeric_md":

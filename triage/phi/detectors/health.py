@@ -136,6 +136,19 @@ TERMS: tuple[str, ...] = (
     r"puntadas", r"hinchad[oa]", r"sugar\sreadings?", r"weight\s(?:is\s)?(?:up|down)", r"red\sand\shot",
     r"hard\sof\shearing", r"dka", r"chest\s(?:is\s|been\s|feels\s)?(?:tight|heavy)", r"tingly", r"puk(?:ing|in)",
     r"burn(?:ing|in)", r"deformity", r"caught\sin\sthe\s\w+",
+    # programmes and units of mental-health and addiction care, recovery
+    r"(?:eating\sdisorder|detox|psych(?:iatric)?|inpatient|outpatient|residential|partial\shospitalization"
+    r"|substance\suse|dual\sdiagnosis|crisis\sstabilization|behavioral\shealth|recovery|rehab|methadone"
+    r"|suboxone|adolescent\ssubstance\suse)\s(?:program|unit|intake|eval(?:uation)?|house|clinic|bed"
+    r"|admission|hold|patient|follow[\s-]?up|stay|treatment)", r"iop", r"psych\s(?:eval|patient|ward|meds)",
+    r"\d+\s(?:days?|weeks?|months?|years?)\s(?:sober|clean)", r"detoxe?s", r"nodding\soff", r"purg(?:ing|ed|e)",
+    r"relapse", r"overdoses", r"eeg", r"nephrotic(?:\ssyndrome)?", r"kawasaki", r"neutropeni[ac]",
+    r"\w*(?:sarc|carcin|blast|gli)oma", r"car-?t", r"picc(?:\sline)?", r"port(?=\s(?:placement|access|flush))",
+    r"vns", r"[gj]-?tubes?", r"feeding\spump", r"hep\s?[abc]", r"post[\s-]?op", r"(?:on|off)\sthe\svent",
+    r"hole\sin\s(?:the|her|his|my)\sheart", r"sats\s(?:dropped|dropping|are|were)", r"lost\s\d+\s(?:pounds|lbs|kilos)",
+    r"scans?\scame\sback", r"(?:\d+(?:st|nd|rd|th)|first|second|third|last)\sround\sof\s\w+", r"oncolog[ií]a",
+    r"hemato-?onco\w*", r"punci[oó]n\slumbar", r"alucinaciones", r"confusi[oó]n", r"psiquiatr[ií]a",
+    r"nightmares", r"fallen", r"not\ssleeping", r"\w+(?:etam|azam|urea)",
     r"therapy", r"hit\sby\s(?:a|the)\s(?:car|truck|bus|vehicle|bike)", r"vomit[aó]", r"vomit[oó]\stodo",
     r"sali[oó]\s(?:anormal|positiv[oa]|alt[oa]|mal)", r"claustrophobia", r"aki", r"(?:n|)stemi", r"tendons?",
     r"[a-z]{3,}itis", r"[a-z]{3,}(?:ectomy|otomy|oscopy|plasty|osis)", r"cef[a-z]{4,}",
@@ -202,7 +215,7 @@ _FACILITY = re.compile(
     r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
     r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours|lab|icu"
     r"|nursery|suite|room|rooms|beds?|clinic|shots?|vaccines?|screenings?|training|classes?|course"
-    r"|workshops?|talks?|seminars?|presentations?|education|charla|taller"
+    r"|workshops?|talks?|seminars?|presentations?|education|charla|taller|groups?|programs?|track"
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
@@ -223,7 +236,9 @@ _SYMPTOM = re.compile(
     r"\b(?:pain|pains|hurts?|aching|ache|tight|heavy|tingly|numb(?:ness)?|puk(?:ing|in)|vomit\w*"
     r"|throwing\s+up|nause\w*|dizz\w*|fever|chills|cough\w*|bleeding|swollen|swelling|rash|burn(?:ing|in)"
     r"|short(?:ness)?\s+of\s+breath|can'?t\s+breathe|trouble\s+breathing|passed\s+out|faint\w*"
-    r"|diarrh\w*|cramp\w*|sweat\w*|shaking|tremors?|blurry|confused|slurr\w*)\b",
+    r"|diarrh\w*|cramp\w*|sweat\w*|shaking|tremors?|blurry|confused|slurr\w*"
+    # and one's own treatment said as news: "3rd round of chemo done", "day 3 post op"
+    r"|chemo\w*|post[\s-]?op|cath|picc|dialysis|transplant|infusion|radiation|surgery|sober|clean)\b",
     re.IGNORECASE,
 )
 _LEXICON_WORD = re.compile(r"[^\W_]+(?:['\u2019&-][^\W_]+)*")

@@ -46,7 +46,7 @@ _LONG_DASHED = re.compile(r"(?<![\w-])\d{2,5}-\d{2,5}-\d{4,8}(?![\w-])")
 _DASHED_CODE = re.compile(r"(?<![\w-])[A-Z0-9]{1,5}(?:-[A-Z0-9]{2,8}){1,3}(?![\w-])")
 _ISO_DATE = re.compile(r"(?:19|20)\d\d-\d{1,2}-\d{1,2}")
 # Digits inside prices ($1200000), decimals, dates and grouped numbers are excluded.
-_BARE = re.compile(r"(?<![\d$.,/:-])\d{7,20}(?!\d|[.,/:-]\d)")
+_BARE = re.compile(r"(?<![\d$.,/:-])\d{7,20}(?:(?-i:[A-Z]{2})\b)?(?!\d|[.,/:-]\d)")
 
 
 class IdDetector(PatternDetector):

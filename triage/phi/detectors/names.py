@@ -63,7 +63,7 @@ _FOR_PERSON = (
 )
 _PATIENT = (
     r"\b(?:patient|pt)(?:" + _APOS + r"?s)?(?:\s{1,3}(?:full\s{1,3})?name)?"
-    r"(?:\s{0,3}[:=-]\s{0,3}|\s{1,3}is\s{1,3}|\s{1,3})"
+    r"(?:\s{0,3}[:=,-]\s{0,3}|\s{1,3}is\s{1,3}|\s{1,3})"
 )
 _NAME_IS = r"\bname(?:" + _APOS + r"?s\s{1,3}|\s{1,3}is\s{1,3}|\s{0,3}[:=-]\s{0,3})"
 _I_AM = r"\bi(?:" + _APOS + r"?m|\s{1,3}am)\s{1,3}"
@@ -72,7 +72,8 @@ _HONORIFIC = r"\b(?:M[rR][sS]?|M[sSxX]|Miss)\b\.?\s{1,3}"  # case-sensitive: "mi
 _SIG_DASH = r"(?:^|(?<=[\s.!?)]))[-\u2013\u2014~]{1,2}[ \t]{0,2}"
 _SIG_CLOSER = (
     r"\b(?:thanks|thank\s{1,3}you|thx|ty|tia|sincerely|regards|best\s{1,3}wishes|best|cheers"
-    r"|respectfully|love|yours\s{1,3}truly|yours|blessings|gratefully)\b[ \t]{0,3}[,.!:-]?\s{0,4}"
+    r"|respectfully|love|yours\s{1,3}truly|yours|blessings|gratefully|gracias|saludos|atentamente"
+    r"|bendiciones|muchas\s{1,3}gracias)\b[ \t]{0,3}[,.!:-]?\s{0,4}"
 )
 
 
@@ -89,6 +90,10 @@ _CUES: tuple[_Cue, ...] = (
          staff_guard=True),
     _Cue("i_am", re.compile(_I_AM, _I), 0.6, shape_check=True),
     _Cue("this_is", re.compile(_THIS_IS, _I), 0.6, shape_check=True),
+    _Cue("possessed", re.compile(
+        r"\b(?:our|my|mi|nuestr[oa])\s{1,3}(?:(?:sweet|little|baby|precious|beautiful|brave|dear"
+        r"|querid[oa]|pequeñ[oa]|hermos[oa])\s{1,3})?(?=(?-i:[A-Z]))", _I), 0.6, strong=True,
+        known_first=True, shape_check=True),
     _Cue("he_is", re.compile(r"\b(?:he|she)(?:" + _APOS + r"?s|\s{1,3}is)\s{1,3}", _I), 0.6,
          strong=True, shape_check=True, known_first=True),
     _Cue("honorific", re.compile(_HONORIFIC), 0.8, strong=True, lower_ok=True, surname_first=True,

@@ -14,7 +14,7 @@ _GROUPED = re.compile(r"(?<![\d-])(?P<v>\d{3}(?P<sep>[- ])\d{2}(?P=sep)\d{4})(?!
 _CUE = r"\b(?:ssn|ss\s?#|social\s+security(?:\s+(?:number|no\.?|num|#))?|social)"
 _WITH_CUE = re.compile(
     _CUE + r"\s{0,3}(?:(?:is|was|of|:|#|=|-)\s{0,3}){0,2}"
-    r"(?P<v>\d{3}[- ]?\d{2}[- ]?\d{4}|\d{4})(?![\d-])",
+    r"(?P<v>\d{3}(?:[ ]?-[ ]?|[ ])?\d{2}(?:[ ]?-[ ]?|[ ])?\d{4}|\d{4})(?![\d-])",
     re.IGNORECASE,
 )
 
@@ -22,7 +22,7 @@ _WITH_CUE = re.compile(
 # "her ssn ends in 2291", "last 4 which is 6620", "los ultimos 4 del seguro social, son 7 7 3 1".
 _LAST_FOUR = re.compile(
     r"\b(?:ends?\s+(?:in|with)|ending\s+(?:in|with)|last\s+(?:4|four)|[uú]ltimos\s+(?:4|cuatro))"
-    r"[^.\n\d]{0,40}?(?P<v>\d{4}|\d(?:[ .-]\d){3})(?![\d])",
+    r"[^.\n\d]{0,60}?(?P<v>\d{4}|\d(?:[ .-]\d){3})(?![\d])",
     re.IGNORECASE,
 )
 _NEAR_CUE = re.compile(_CUE, re.IGNORECASE)
