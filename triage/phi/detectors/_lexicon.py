@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 
 __all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "STATE_ABBR", "STATE_NAME", "phrase_list",
-           "word_list"]
+           "word_list", "words_of"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -62,6 +62,12 @@ def phrase_list(name: str) -> frozenset[str]:
     text = (_DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
     lines = (line.strip().lower() for line in text.splitlines() if not line.startswith("#"))
     return frozenset(" ".join(line.replace("'", "").split()) for line in lines if line)
+
+
+@cache
+def words_of(*names: str) -> frozenset[str]:
+    """The union of several ``data/<name>.txt`` lists, built once (the lists are large)."""
+    return frozenset().union(*(word_list(name) for name in names))
 
 
 @cache

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from triage.phi.detectors._lexicon import RELATIONS, STAFF_TITLES, word_list
+from triage.phi.detectors._lexicon import RELATIONS, STAFF_TITLES, word_list, words_of
 
 __all__ = ["ROLES", "STAFF_AFTER", "name_runs"]
 
@@ -52,6 +53,7 @@ ROLES = frozenset(
     congressman congresswoman councilman councilwoman councilmember judge sheriff president
     reverend rev pastor coach principal""".split()
 )
+_STAFF_AND_ROLES = STAFF_TITLES | ROLES
 _MAX_UNKNOWN_RUN = 4  # a longer capitalised run with no known name is a Title Case line
 
 # Token classes.
@@ -130,7 +132,7 @@ _TITLE_DOT = re.compile(r"\b(?:dr|mr|mrs|ms|mx|st|prof|sr|sra|dra)\.$", re.IGNOR
 
 
 def _initials(text: str) -> Iterator[tuple[int, int, float]]:
-    common = word_list("common_words") | word_list("not_names") | word_list("org_words")
+    common = words_of("common_words", "not_names", "org_words")
     for m in _CAPS_INITIAL.finditer(text):
         if m.group(0).split()[0].lower() in word_list("first_names"):
             yield m.start(), m.end(), 0.6
@@ -148,7 +150,7 @@ def _initials(text: str) -> Iterator[tuple[int, int, float]]:
     for m in _SURNAME_FIRST.finditer(text):
         surname = m.group(0).split(",")[0].lower()
         # The listed first name makes it a person; the surname may be a word ("Pierce").
-        not_surname = word_list("not_names") | word_list("org_words") | STAFF_TITLES | ROLES
+        not_surname = words_of("not_names", "org_words") | _STAFF_AND_ROLES
         if surname in word_list("common_words") and surname not in word_list("first_names"):
             continue  # "Thanks, Maria", "Hello, Ana"
         if m.group("first").lower() in word_list("first_names") and surname not in not_surname:
@@ -274,10 +276,19 @@ def _key(word: str) -> str:
     return word.lower().replace("\u2019", "").replace("'", "")
 
 
+@cache
+def _stops() -> frozenset[str]:
+    return word_list("not_names") | RELATIONS
+
+
+@cache
+def _common() -> frozenset[str]:
+    return word_list("common_words") | _stops()
+
+
 def _tokens(text: str) -> Iterator[_Tok]:
     first, surnames = word_list("first_names"), word_list("surnames")
-    stops = word_list("not_names") | RELATIONS
-    common = word_list("common_words") | stops
+    stops, common = _stops(), _common()
     orgs = word_list("org_words")
     for m in _TOKEN.finditer(text):
         start, end, word = m.start(), m.end(), m.group(0)

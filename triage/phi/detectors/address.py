@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from triage.phi.detectors._lexicon import STATE_ABBR as _STATE_ABBR
 from triage.phi.detectors._lexicon import STATE_NAME as _STATE_NAME
-from triage.phi.detectors._lexicon import word_list
+from triage.phi.detectors._lexicon import word_list, words_of
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
@@ -209,7 +209,7 @@ class AddressDetector(PatternDetector):
                 return False
             # A lower-case word may be anything ("in the back"); a capitalised one may be a
             # town even if it is a word ("Cedar Hollow").
-            common = word_list("common_words") | word_list("not_names")
+            common = words_of("common_words", "not_names")
             return value[0].isupper() or not set(words) & common
         if pattern.name == "rural":
             # A house number or a box makes it a home; a bare "Route 66" or "hwy 92" is
@@ -233,5 +233,5 @@ class AddressDetector(PatternDetector):
             return True
         # "89 Hillcrest Dr. Her daughter..." ends a sentence; "2 different Dr Patel" names one.
         word = re.match(r"[A-Za-z]+", text[after.end() - 2 :])
-        everyday = word_list("common_words") | word_list("not_names")
+        everyday = words_of("common_words", "not_names")
         return word is not None and word.group(0).lower() in everyday
