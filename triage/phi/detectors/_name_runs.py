@@ -12,7 +12,13 @@ reports, anywhere in the text:
   ("Will", "Grace", "Virginia") may take part only next to a word that is not common;
 * one capitalised word right before a strong identifier ("Emeka, MRN ...", "Maria DOB
   3/4/1950", "Maria at (555) 201-3344");
-* a lower-case listed first name followed by a listed surname ("call maria lopez").
+* a lower-case listed first name followed by a listed surname ("call maria lopez");
+* a listed first name standing alone ("is kevin still in surgery", "tell Ines"), unless
+  thanks or a role make it staff's ("Thank you Sarah", "Sarah from billing"), and one
+  joined by "and" to a full name ("Jacob and Sarah Stoltzfus");
+* record and signature shapes: "Pierce, Anthony L", "HOLLIS, BEVERLY J", "Bernice A.
+  Holloway", "C. Achebe-Lowe", "the whole Abernathy family", "... next of kin. Monique";
+* a short run of another script in a Latin-script message ("mi suegra 黄柳").
 
 Tokens are read with one bounded regex and grouped in a single left-to-right pass, so
 the cost stays linear in the text length.

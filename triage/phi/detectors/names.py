@@ -1,11 +1,13 @@
 """Person names: next to a cue that says a person is being named, or shaped like a name.
 
-Cues: relation words ("my son Jake", "my mom jane smith"), "it's for Maria", "for Maria
-Lopez", "patient: X", "my name is X", "I'm X" / "this is X" (capitalised, not a common
-word), Mr./Mrs./Ms. X, and signatures at the end ("- Sarah", "Thanks, Mike R."). Names
-after staff titles (Dr., nurse, NP, PA) belong to staff and are not reported. Names with
-no cue ("Call Emeka Adeyemi at ...") come from `_name_runs`, which also reports a single
-word right before an MRN, DOB or phone number and lower-case listed full names.
+Cues: relation words in English and Spanish ("my son Jake", "my mom jane smith", "mi abuelita
+Chela"), "it's for Maria", "for Maria Lopez", "patient: X", "my name is X", "I'm X" / "this
+is X" / "he's X" (capitalised, not a common word), "our Lily", Mr./Mrs./Ms. X, and signatures
+at the end ("- Sarah", "Thanks, Mike R.", "Gracias, Yesenia"). Names after staff titles and
+roles (Dr., nurse, NP, the CEO) or before a desk ("Sarah from billing") belong to staff and
+are not reported. Names with no cue ("Call Emeka Adeyemi at ...", "is kevin still in
+surgery", "Pierce, Anthony L") come from `_name_runs`; without a cue, public figures
+("Taylor Swift") are left alone.
 """
 
 from __future__ import annotations
