@@ -211,11 +211,11 @@ _TERM = re.compile(
 # A term followed by one of these names a place, service or event ("cancer center", "flu
 # shot clinic"), unless a possessive makes it personal again ("my cancer team").
 _FACILITY = re.compile(
-    r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|program|programme"
+    r"\s{1,3}(?:center|centre|clinic|institute|unit|ward|department|dept|programs?|programme"
     r"|team|floor|wing|research|awareness|prevention|walk|run|ride|month|hotline|lifeline"
     r"|foundation|society|association|services|nurses|staff|machines?|scanners?|hours|lab|icu"
-    r"|nursery|suite|room|rooms|beds?|clinic|shots?|vaccines?|screenings?|training|classes?|course"
-    r"|workshops?|talks?|seminars?|presentations?|education|charla|taller|groups?|programs?|track"
+    r"|nursery|suite|rooms?|beds?|shots?|vaccines?|screenings?|training|classes?|course"
+    r"|workshops?|talks?|seminars?|presentations?|education|charla|taller|groups?|track"
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
