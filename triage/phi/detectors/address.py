@@ -168,7 +168,9 @@ _NOT_PLACE = frozenset(
     africa europe asia puerto rico dominican republic república dominicana philippines
     vietnam korea japan nigeria ghana somalia ethiopia ukraine russia poland italy ireland
     town city country state area downtown work school church home hospital clinic there here
-    the er icu""".split()
+    the er icu monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december english tagalog vietnamese
+    korean russian ukrainian haitian creole somali amharic hindi urdu farsi""".split()
 )
 # "123 Oak Dr" is a street; "2 different Dr Patel" is not.
 _DR_NAME = re.compile(r"\.?[ \t]{1,3}[A-Z][a-z]")

@@ -55,6 +55,8 @@ _BIRTHDAY = re.compile(
 # Units that make a number after "is" a measurement, not an age.
 _MEASURE = re.compile(
     r"[ \t]{0,2}(?:%|percent|lbs?|pounds?|kg|kilos?|degrees?|°|mg|ml|bpm|minutes?|mins?|dollars?"
+    # "104 de fiebre", also once redaction made it "104 de [HEALTH]" (redact() rescans)
+    r"|(?:de[ \t]+)?(?:fiebre|temperatura|calentura|\[HEALTH\])|grados|fever|temp"
     r"|bucks|cents|over|/|mmhg|f\b|c\b)",
     re.IGNORECASE,
 )

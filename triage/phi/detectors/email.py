@@ -22,22 +22,32 @@ _EMAIL = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])"
 )
 _AT = r"(?:[ \t]{0,3}(?:@|[(\[{<][ \t]?(?:at|@|arroba)[ \t]?[)\]}>])[ \t]{0,3}|[ \t]{1,3}(?:at|arroba)[ \t]{1,3})"
+# A dot written as a word or in brackets ("dot", "(dot)", "punto"); a plain "." counts only
+# unspaced ("maria.lopez at gmail") or before a common top-level domain (see _SPELLED), so a
+# sentence break ("fine at lunch. do you...") is no address.
 _DOT = (
-    r"(?:[ \t]{0,3}(?:\.|[(\[{<][ \t]?(?:dot|punto)[ \t]?[)\]}>])[ \t]{0,3}"
-    r"|[ \t]{1,3}(?:dot|punto)[ \t]{1,3})"
+    r"(?:[ \t]{0,3}[(\[{<][ \t]?(?:dot|punto)[ \t]?[)\]}>][ \t]{0,3}"
+    r"|[ \t]{1,3}(?:dot|punto)[ \t]{1,3}|\.)"
 )
+_SPACED_DOT = r"[ \t]{0,3}\.[ \t]{0,3}"
 _SEP = (
     r"(?:" + _DOT + r"|[ \t]{0,2}(?:_|-|underscore|guion[ \t]bajo|gui[oó]n)[ \t]{0,2}|[ \t](?=\d))"
 )
 _WORD = r"[A-Za-z0-9][A-Za-z0-9_%+-]{0,40}"
+# Providers named alone ("kbrown at outlook"); short ones that are words ("me", "live") need
+# a domain written out.
 _PROVIDERS = (
-    r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|mac|aol|proton(?:mail)?"
-    r"|pm|gmx|zoho|comcast|att|verizon|sbcglobal|bellsouth|cox|charter|earthlink|prodigy)"
+    r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|icloud|aol|protonmail|gmx|zoho|comcast"
+    r"|verizon|sbcglobal|bellsouth|earthlink|prodigy)"
 )
-_TLDS = r"(?:com|net|org|edu|gov|us|mx|co|io|me|info|biz|es|ca|uk|ar|cl|pe|ve|do|pr)"
+_TLDS = (
+    r"(?:com|net|org|edu|gov|us|mx|co|io|me|info|biz|es|ca|uk|ar|cl|pe|ve|do|pr|br|pt|ru|ua|in"
+    r"|ph|ng|au|de|fr|it|nl|pl|vn|kr|jp|cn|gt|hn|sv|ni|cr|pa|ec|bo|py|uy|cu|ht)"
+)
 _SPELLED = re.compile(
     r"(?<![\w.])(?P<local>" + _WORD + r"(?:" + _SEP + _WORD + r"){0,3})" + _AT
-    + r"(?P<domain>(?:" + _WORD + _DOT + r"){1,3}" + _TLDS + r"|" + _PROVIDERS + r")(?![\w-])",
+    + r"(?P<domain>(?:" + _WORD + _DOT + r"){1,3}" + _TLDS
+    + r"|(?:" + _WORD + _SPACED_DOT + r"){1,3}(?:com|net|org|edu|gov)|" + _PROVIDERS + r")(?![\w-])",
     re.IGNORECASE,
 )
 # Words that are not a mailbox: "email me at gmail" has no local part.
