@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from triage import phi
+from triage.phi import registry
 from triage.parse import PHI_KEY
 
 
@@ -30,6 +31,14 @@ class PhiFlagger(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"deidentify": True}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The detectors' code and word lists. Rasa's training cache keys a node on its
+        config and inputs only, so without this a model trained after a detector change
+        reused training data de-identified by the old detectors (seen: the development
+        figures differed between a cached and a clean training)."""
+        return registry.source_fingerprint()
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._config = {**self.get_default_config(), **config}

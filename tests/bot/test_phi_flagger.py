@@ -1,5 +1,7 @@
 """The PHI flagger component: types and spans into the parse data, identifiers out of TEXT."""
 
+from pathlib import Path
+
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -36,3 +38,20 @@ def test_training_examples_are_deidentified():
 def test_placeholders_from_the_channel_still_count_as_phi():
     (message,) = PhiFlagger({}).process([Message(data={TEXT: "my mom [NAME] DOB [DOB] has a fever"})])
     assert {"NAME", "DOB"} <= set(message.get("phi")["types"])
+
+
+def test_the_cache_key_follows_the_detectors(tmp_path):
+    # Rasa reuses a cached node when its key is unchanged; the key must change with any
+    # detector file, word lists included, so stale de-identified training text is never reused.
+    import shutil
+
+    from triage.phi import registry
+
+    assert PhiFlagger.fingerprint_addon({}) == registry.source_fingerprint()
+    copy = tmp_path / "phi"
+    shutil.copytree(Path(registry.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = registry.source_fingerprint(copy)
+    assert before == registry.source_fingerprint()
+    words = copy / "detectors" / "data" / "first_names.txt"
+    words.write_text(words.read_text(encoding="utf-8") + "zorbeth\n", encoding="utf-8")
+    assert registry.source_fingerprint(copy) != before

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 from triage.phi.detectors import ALL_DETECTORS, Detector
 from triage.phi.findings import Finding, resolve_overlaps
 
-__all__ = ["Registry", "default_registry"]
+__all__ = ["Registry", "default_registry", "source_fingerprint"]
 
 
 class Registry:
@@ -35,3 +37,17 @@ class Registry:
 def default_registry() -> Registry:
     """The shared registry of all built-in detectors (built on first use, then reused)."""
     return Registry(cls() for cls in ALL_DETECTORS)
+
+
+def source_fingerprint(root: Path | None = None) -> str:
+    """A hash of the detectors' code and word lists (``triage/phi`` by default).
+
+    What the detectors do depends on nothing else, so two equal fingerprints redact alike;
+    the Rasa component adds it to its cache key (`PhiFlagger.fingerprint_addon`).
+    """
+    root = root or Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".txt")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
