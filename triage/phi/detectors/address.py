@@ -1,8 +1,12 @@
-"""Street addresses (house number + street + suffix, unit, city/state/ZIP), PO boxes, ZIP
-codes given as such, and "City, ST 12345" lines.
+"""Geographic units smaller than a state, as Safe Harbor lists them: street addresses (house
+number + street + suffix, unit, city/state/ZIP; "5520 N Kedzie"; "calle Benito Juarez 118"),
+PO boxes and rural routes ("Route 2 Box 19", "41088 Hwy 92"), units alone ("apt 12B", "lot
+12"), ZIPs given as such or after a town, named residences ("the Hollister Park apartments"),
+and the town someone lives in or comes from ("we live out in elmwood", "colonia Santa
+Cecilia", "... apt 2 in millbrook").
 
-A street named without a house number ("the Main Street entrance") is a public landmark
-and is left alone.
+A street named without a house number ("the Main Street entrance") is a public landmark and
+is left alone, and so is the organisation's own address (`_context`).
 """
 
 from __future__ import annotations
