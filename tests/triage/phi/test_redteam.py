@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from triage.cli import PHI_SET_DIR
+from triage.cli import PHI_HELDOUT_DIR, PHI_SET_DIR
 from triage.phi import Detector, Finding, PhiType, Registry, default_registry
 from triage.phi.redteam import FLOORS, Example, Span, evaluate, load_examples
 
@@ -29,6 +29,18 @@ def test_redteam_floors(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print("\n" + "\n".join(report.lines(f"PHI red-team set ({len(EXAMPLES)} messages)")))
     assert FLOORS.failures(report) == []
+
+
+def test_heldout_files_are_scored_apart(capsys: pytest.CaptureFixture[str]) -> None:
+    # Never tuned on, so these are the honest figures; the guard catches a collapse only.
+    heldout = load_examples([PHI_HELDOUT_DIR])
+    assert len(heldout) >= 150 and not {e.id for e in heldout} & {e.id for e in EXAMPLES}
+    report = evaluate(heldout)
+    with capsys.disabled():
+        print("\n" + "\n".join(report.lines(f"PHI held-out files ({len(heldout)} messages)")))
+    identifiers = [t for t in report.spans if t != "HEALTH"]
+    hidden = sum(report.redacted[t] for t in identifiers) / sum(report.spans[t] for t in identifiers)
+    assert report.message_recall >= 0.95 and hidden >= 0.85 and report.false_alarm_rate <= 0.2
 
 
 def test_an_empty_registry_fails_the_floors() -> None:
