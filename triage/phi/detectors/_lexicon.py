@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "STATE_ABBR", "STATE_NAME", "phrase_list",
+__all__ = ["DIGIT_WORDS", "RELATIONS", "RELATION_PATTERN", "STAFF_TITLES", "STATE_ABBR", "STATE_NAME", "phrase_list",
            "word_list", "words_of"]
 
 _DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -40,6 +40,11 @@ STAFF_TITLES: frozenset[str] = frozenset(
 )
 
 
+# Digits read out, English and Spanish (split and spelled numbers, spelled SSNs).
+DIGIT_WORDS: tuple[str, ...] = tuple(
+    """zero oh one two three four five six seven eight nine cero uno dos tres cuatro cinco seis
+    siete ocho nueve""".split()
+)
 # US state and territory abbreviations, as an alternation (addresses, licence plates).
 STATE_ABBR = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from triage.phi.detectors._lexicon import RELATIONS, STAFF_TITLES, word_list
 
-__all__ = ["Clauses"]
+__all__ = ["Clauses", "clauses_of"]
 
 # With no pronoun in the clause, a verb of having still ties the term to a person.
 _HAVING = re.compile(
@@ -200,3 +201,10 @@ class Clauses:
         hi = min(end + _WINDOW, self.cut_starts[j] if j < len(self.cut_starts) else len(self.text))
         a, b = bisect_left(self.word_pos, lo), bisect_left(self.word_pos, hi)
         return any(kind != _BLOCK for kind in self.word_kind[a:b])
+
+
+@lru_cache(maxsize=4)
+def clauses_of(text: str) -> Clauses:
+    """The `Clauses` of `text`, built once for the health and date detectors alike (a
+    registry runs both on the same text, one after the other)."""
+    return Clauses(text)

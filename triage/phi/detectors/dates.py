@@ -13,7 +13,7 @@ import calendar
 import re
 from typing import ClassVar
 
-from triage.phi.detectors._ties import Clauses
+from triage.phi.detectors._ties import Clauses, clauses_of
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import Finding, PhiType
 
@@ -241,7 +241,7 @@ class DateDetector(PatternDetector):
         findings = super().detect(text)
         if not findings:
             return findings
-        clauses = Clauses(text)
+        clauses = clauses_of(text)
         return [f for f in findings if f.type is PhiType.DOB or self._personal(text, f, clauses)]
 
     @staticmethod

@@ -14,7 +14,7 @@ from functools import cache
 from typing import ClassVar
 
 from triage.phi.detectors._lexicon import phrase_list
-from triage.phi.detectors._ties import Clauses
+from triage.phi.detectors._ties import Clauses, clauses_of
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
@@ -276,7 +276,7 @@ class HealthDetector(Detector):
                 if not _IN_PLACE.search(text, max(0, start - 16), start):
                     continue
                 end = facility.end()
-            clauses = clauses or Clauses(text)  # built only for texts that mention a term
+            clauses = clauses or clauses_of(text)  # built only for texts that mention a term
             if _SELF_TIED.match(term) or clauses.tied(start, end, symptom=bool(_SYMPTOM.search(term))):
                 findings.append(Finding(PhiType.HEALTH, start, end, self.SCORE, self.name))
         return findings

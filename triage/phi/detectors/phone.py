@@ -12,7 +12,7 @@ from typing import ClassVar
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
-__all__ = ["PhoneDetector"]
+__all__ = ["TOLL_FREE_CODES", "PhoneDetector"]
 
 _EXT = r"(?:[ \t]{0,2}(?:x|ext\.?|extension)[ \t]{0,2}\d{1,6})?"
 
@@ -39,7 +39,9 @@ _INTERNATIONAL = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_RUN = re.compile(r"\d+")
-_TOLL_FREE = re.compile(r"(?:\+?1[ \t.-]{0,2})?\(?8(?:00|33|44|55|66|77|88)\)?[ \t.-]")
+# Toll-free area codes: a business's line, never a patient's phone.
+TOLL_FREE_CODES: tuple[str, ...] = ("800", "833", "844", "855", "866", "877", "888")
+_TOLL_FREE = re.compile(r"(?:\+?1[ \t.-]{0,2})?\(?(?:" + "|".join(TOLL_FREE_CODES) + r")\)?[ \t.-]")
 _MAX_DIGITS = 15  # E.164
 _CONTEXT = re.compile(
     r"\b(?:phone|cell|mobile|tel|telephone|call|text|reach|contact|number|fax|whatsapp)\b",

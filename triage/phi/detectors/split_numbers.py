@@ -13,17 +13,15 @@ from __future__ import annotations
 import re
 
 from triage.phi.detectors._context import organisation_before
+from triage.phi.detectors._lexicon import DIGIT_WORDS
+from triage.phi.detectors.phone import TOLL_FREE_CODES
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
 
 __all__ = ["SplitNumberDetector"]
 
-_DIGIT_WORDS = {
-    "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
-    "six": 1, "seven": 1, "eight": 1, "nine": 1, "cero": 1, "uno": 1, "dos": 1, "tres": 1,
-    "cuatro": 1, "cinco": 1, "seis": 1, "siete": 1, "ocho": 1, "nueve": 1,
-    "double": 0, "triple": 0,
-}  # fmt: skip
+# How many digits a word stands for: "o" is read as zero too; "double" repeats the next one.
+_DIGIT_WORDS = {**dict.fromkeys((*DIGIT_WORDS, "o"), 1), "double": 0, "triple": 0}
 _CHUNK = re.compile(r"\d{1,5}|[A-Za-z]+")
 # Between chunks: anything but letters, digits and line breaks, at most three characters.
 _BETWEEN = re.compile(r"[^\w\n/]{1,3}|(?<=\d)(?=[A-Za-z])|(?<=[A-Za-z])(?=\d)")
@@ -34,7 +32,7 @@ _ID_CUE = re.compile(
     re.IGNORECASE,
 )
 _MIN_DIGITS = 7
-_TOLL_FREE = re.compile(r"1?8(?:00|33|44|55|66|77|88)\d{7}$")
+_TOLL_FREE = re.compile(r"1?(?:" + "|".join(TOLL_FREE_CODES) + r")\d{7}$")
 
 
 class SplitNumberDetector(Detector):

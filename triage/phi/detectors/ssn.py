@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from triage.phi.detectors._lexicon import DIGIT_WORDS
 from triage.phi.detectors.base import Pattern, PatternDetector
 from triage.phi.findings import PhiType
 
@@ -28,7 +29,7 @@ _LAST_FOUR = re.compile(
 _NEAR_CUE = re.compile(_CUE, re.IGNORECASE)
 # "xxx-xx-7319": a masked SSN still shows its last four.
 _MASKED = re.compile(r"(?<![\w-])[xX*#]{3}[- ]?[xX*#]{2}[- ]?(?P<v>\d{4})(?![\d-])")
-_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
+_DIGIT_WORD = r"(?:" + "|".join(DIGIT_WORDS) + r")"
 _SPELLED_FOUR = re.compile(
     _CUE + r"[^.\n\d]{0,20}?\b(?P<v>" + _DIGIT_WORD + r"(?:[ \t,-]{1,2}" + _DIGIT_WORD + r"){3})\b",
     re.IGNORECASE,
