@@ -241,7 +241,7 @@ PHI_HELDOUT_DIR = PHI_SET_DIR / "heldout"
 
 def cmd_phi_eval(args, settings: Settings) -> int:
     """Message recall, span recall per type and false alarms of the PHI detectors."""
-    from triage.phi.redteam import FLOORS, evaluate, load_examples
+    from triage.phi.redteam import FLOORS, Report, evaluate, load_examples
 
     paths = [Path(p) for p in args.set] if args.set else [PHI_SET_DIR]
     try:
@@ -250,14 +250,15 @@ def cmd_phi_eval(args, settings: Settings) -> int:
         raise ConfigError(f"red-team set: {exc}") from exc
     if not examples:
         raise ConfigError(f"no examples in {', '.join(map(str, paths))}")
-    report = evaluate(examples)
+    # Each file is scored once; the whole is their sum (examples keep their file order).
+    parts = {source: evaluate([e for e in examples if e.source == source])
+             for source in dict.fromkeys(e.source for e in examples)}
+    report = Report.combine(parts.values())
     print("\n".join(report.lines(f"PHI red-team set: {len(examples)} messages")))
-    sources = sorted({e.source for e in examples})
-    if len(sources) > 1:
+    if len(parts) > 1:
         print(f"\n{'file':<18} {'PHI msgs':>8} {'flagged':>8} {'spans':>6} {'redacted':>9} "
               f"{'clean':>6} {'alarms':>7}")
-        for source in sources:
-            part = evaluate([e for e in examples if e.source == source])
+        for source, part in sorted(parts.items()):
             print(f"{source:<18} {part.phi_messages:>8} {part.message_recall:>8.3f} "
                   f"{sum(part.spans.values()):>6} "
                   f"{sum(part.redacted.values()) / max(1, sum(part.spans.values())):>9.3f} "

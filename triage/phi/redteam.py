@@ -86,6 +86,20 @@ class Report:
     missed: list[tuple[str, str, str]] = field(default_factory=list)
     alarms: list[tuple[str, str, str]] = field(default_factory=list)
 
+    @classmethod
+    def combine(cls, parts: Iterable["Report"]) -> "Report":
+        """One report of several, as if their examples had been scored together."""
+        total = cls()
+        for part in parts:
+            for name in ("phi_messages", "flagged", "fully_redacted", "clean_messages",
+                         "false_alarms"):
+                setattr(total, name, getattr(total, name) + getattr(part, name))
+            for name in ("spans", "redacted", "typed"):
+                getattr(total, name).update(getattr(part, name))
+            total.missed.extend(part.missed)
+            total.alarms.extend(part.alarms)
+        return total
+
     @property
     def message_recall(self) -> float:
         return self.flagged / self.phi_messages if self.phi_messages else 1.0

@@ -12,7 +12,7 @@ import pytest
 
 from triage.cli import PHI_HELDOUT_DIR, PHI_SET_DIR
 from triage.phi import Detector, Finding, PhiType, Registry, default_registry
-from triage.phi.redteam import FLOORS, Example, Span, evaluate, load_examples
+from triage.phi.redteam import FLOORS, Example, Report, Span, evaluate, load_examples
 
 EXAMPLES = load_examples([PHI_SET_DIR])
 
@@ -41,6 +41,13 @@ def test_heldout_files_are_scored_apart(capsys: pytest.CaptureFixture[str]) -> N
     identifiers = [t for t in report.spans if t != "HEALTH"]
     hidden = sum(report.redacted[t] for t in identifiers) / sum(report.spans[t] for t in identifiers)
     assert report.message_recall >= 0.95 and hidden >= 0.85 and report.false_alarm_rate <= 0.2
+
+
+def test_reports_of_parts_add_up_to_the_whole() -> None:
+    sources = sorted({e.source for e in EXAMPLES})
+    whole = evaluate(EXAMPLES)
+    parts = Report.combine(evaluate([e for e in EXAMPLES if e.source == s]) for s in sources)
+    assert parts.lines() == whole.lines() and sorted(parts.missed) == sorted(whole.missed)
 
 
 def test_an_empty_registry_fails_the_floors() -> None:
