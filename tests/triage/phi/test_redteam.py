@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from triage.cli import PHI_HELDOUT_DIR, PHI_SET_DIR
+from triage.cli import PHI_BELOW_FLOOR_DIR, PHI_HELDOUT_DIR, PHI_SET_DIR
 from triage.phi import Detector, Finding, PhiType, Registry, default_registry
 from triage.phi.redteam import FLOORS, Example, Report, Span, evaluate, load_examples
 
@@ -31,13 +31,20 @@ def test_redteam_floors(capsys: pytest.CaptureFixture[str]) -> None:
     assert FLOORS.failures(report) == []
 
 
-def test_heldout_files_are_scored_apart(capsys: pytest.CaptureFixture[str]) -> None:
-    # Never tuned on, so these are the honest figures; the guard catches a collapse only.
-    heldout = load_examples([PHI_HELDOUT_DIR])
-    assert len(heldout) >= 150 and not {e.id for e in heldout} & {e.id for e in EXAMPLES}
-    report = evaluate(heldout)
+@pytest.mark.parametrize(("directory", "what"), [
+    (PHI_HELDOUT_DIR, "held-out files, never tuned on"),
+    (PHI_BELOW_FLOOR_DIR, "files studied once, below the floors"),
+])
+def test_files_kept_apart_are_scored_apart(directory, what,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    # Their figures are the honest estimate; the guard catches a collapse only.
+    apart = load_examples([directory])
+    others = load_examples([PHI_HELDOUT_DIR if directory != PHI_HELDOUT_DIR else PHI_BELOW_FLOOR_DIR])
+    ids = {e.id for e in apart}
+    assert len(apart) >= 150 and not ids & {e.id for e in EXAMPLES} and not ids & {e.id for e in others}
+    report = evaluate(apart)
     with capsys.disabled():
-        print("\n" + "\n".join(report.lines(f"PHI held-out files ({len(heldout)} messages)")))
+        print("\n" + "\n".join(report.lines(f"PHI {what} ({len(apart)} messages)")))
     identifiers = [t for t in report.spans if t != "HEALTH"]
     hidden = sum(report.redacted[t] for t in identifiers) / sum(report.spans[t] for t in identifiers)
     assert report.message_recall >= 0.95 and hidden >= 0.85 and report.false_alarm_rate <= 0.2

@@ -24,6 +24,7 @@ _ORG = (
     r"|the\s+(?:main\s+)?(?:fax|number|phone(?:\s+number)?|line|email|e-mail|address)\s+(?:is|for|at)"
     r"|(?:the|your)\s+fax|info(?:rmation|rmaci[oó]n)?|questions|preguntas|register|reg[ií]strate"
     r"|phone\s+bank|radiothon|helpline|receptionist|operator|switchboard|the\s+address\s+(?:to|for)"
+    r"|anuncio|flyer|poster|billboard|commercial|(?:ad|post)\s+(?:says|said|dice|with|con)"
 )
 _PERSON = (
     r"my|me|mine|i|i'?m|im|we|we'?re|our|us|his|her|him|she|he|their|they|mom'?s|dad'?s"
@@ -37,7 +38,9 @@ _PROMO_AFTER = re.compile(
     r"[^.!?\n]{0,25}?\b(?:to\s+(?:learn|find\s+out|schedule|book|register|sign\s+up|make)"
     r"|for\s+(?:more|info|information|appointments|details|scheduling)"
     r"|para\s+(?:citas|m[aá]s|informaci[oó]n|agendar)|pa\s+citas"
-    r"|for\s+(?:the\s+)?(?:front\s+desk|billing|records|scheduling|appointments|pharmacy|donations))\b",
+    r"|for\s+(?:the\s+)?(?:front\s+desk|billing|records|scheduling|appointments|pharmacy|donations)"
+    r"|(?:is\s+)?(?:still\s+)?(?:the|your|ur)\s+(?:main|right|correct|new|old|general)\s+(?:line|number)"
+    r"|is\s+that\s+(?:the|your|ur)\s+(?:right|correct|real)\s+(?:number|line))\b",
     re.IGNORECASE,
 )
 # A place of the organisation named right after the address: "the 2200 Riverside Pkwy entrance".

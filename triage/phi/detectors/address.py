@@ -161,6 +161,17 @@ _COMPLEX = re.compile(
     r"|trailer[ \t](?:park|court)|mobile[ \t]home[ \t]court|senior[ \t](?:living|apartments)|assisted[ \t]living|co-?op|projects)\b",
     re.IGNORECASE,
 )
+# "we're at delaney towers rm 9B", "our floor in pryor hall": a residence hall, with its room.
+_DORM = re.compile(
+    r"(?<![\w-])(?P<hall>[A-Za-z][a-z'\u2019]{2,20}(?:[ \t][A-Za-z][a-z'\u2019]{2,20})?)[ \t]{1,2}"
+    r"(?:hall|towers?|dorms?|commons|residence\s+hall)(?:[ \t]{1,2}(?:rm\.?|room|#)?[ \t]{0,2}\d{1,4}[A-Za-z]?)?\b",
+    re.IGNORECASE,
+)
+_LIVING_BEFORE = re.compile(
+    r"\b(?:live|lives|living|stay|stays|staying|dorm|dorms|room|roommate|floor|moved\s+into"
+    r"|(?:we'?re|we\s+are|i'?m|im|i\s+am|she'?s|she\s+is|he'?s|he\s+is)\s+(?:at|in))\b[^.!?\n]{0,20}$",
+    re.IGNORECASE,
+)
 # "4471 kessler rd apt 2 in millbrook": the town named right after an address.
 _IN_TOWN = re.compile(
     r"(?<=[\w.])[ \t]{1,2}(?:in|en)[ \t]{1,2}(?P<v>[A-Za-z][a-z'\u2019]{2,20}(?:[ \t][A-Za-z][a-z]{2,20})?)(?![\w])"
@@ -200,6 +211,7 @@ class AddressDetector(PatternDetector):
         Pattern("complex", _COMPLEX, PhiType.ADDRESS, 0.6),
         Pattern("rural", _RURAL, PhiType.ADDRESS, 0.65),
         Pattern("in_town", _IN_TOWN, PhiType.ADDRESS, 0.55),
+        Pattern("dorm", _DORM, PhiType.ADDRESS, 0.6),
     )
 
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
@@ -224,6 +236,11 @@ class AddressDetector(PatternDetector):
             if re.match(r"\d", value) or re.search(r"box", value, re.IGNORECASE):
                 return True
             return bool(_AT_HOME.search(text, max(0, match.start() - 30), match.start()))
+        if pattern.name == "dorm":
+            words = match.group("hall").lower().split()
+            if set(words) & words_of("common_words", "not_names") or set(words) & _NOT_PLACE:
+                return False
+            return bool(_LIVING_BEFORE.search(text, max(0, match.start() - 40), match.start()))
         if pattern.name == "complex":
             return match.group("v").lower() not in word_list("common_words")
         if pattern.name == "lives_in":

@@ -38,7 +38,19 @@ PHRASES: tuple[str, ...] = (
     r"after\s+the\s+pills", r"nobody\s+would\s+(?:notice|care|miss\s+me)",
     r"(?:won'?t|will\s+not|wont)\s+be\s+(?:around|here|alive)", r"sleep\s+forever",
     r"not\s+wake\s+up", r"never\s+wake\s+up",
-    r"(?:don'?t|dont|do\s+not)\s+(?:think\s+i'?m\s+(?:gonna|going\s+to)|wanna|want\s+to)\s+be\s+(?:here|around|alive)",
+    r"(?:don'?t|dont|do\s+not|doesn'?t|doesnt|does\s+not|didn'?t|didnt)\s+(?:think\s+i'?m\s+(?:gonna|going\s+to)"
+    r"|wanna|want\s+to)\s+be\s+(?:here|around|alive)",
+    # a plan, an attempt, counted pills, pill slang, purging, an eating disorder's return
+    r"(?:has|have|had|got|made)\s+a\s+(?:real\s+|whole\s+|specific\s+)?plan(?=\s*(?:[.,!?;:)]|$|\s+(?:and\b"
+    r"|to\s+(?:do\s+it|end|kill|die|hurt|go\s+through)|for\s+(?:how|when|tonight|it))))",
+    r"(?:my|her|his|their)\s+(?:last\s+|first\s+|second\s+|previous\s+|suicide\s+)?attempt(?!\s+(?:at|to)\b)",
+    r"(?:took|taken|swallowed|popped|had|ate)\s+(?:like\s+|about\s+|maybe\s+|over\s+|around\s+)?"
+    r"(?:\d+|a\s+few|a\s+couple|several|two|three|four|five|six|seven|eight|nine|ten)\s+(?:of\s+)?"
+    r"(?:them|those|these|em|'em)",
+    r"(?:took|taken|taking|popped|popping|had)\s+['\"\u2018\u201c]?(?:a\s+couple(?:\s+of)?|a\s+few|some|two|three"
+    r"|\d+)\s+(?:bars|xans|percs|addys|tabs)",
+    r"(?:making|make|made)\s+(?:myself|herself|himself)\s+(?:throw\s+up|puke|sick|vomit)",
+    r"(?:my|her|his)\s+ed(?=\s+(?:is|was|has|came|got|again|relapse|recovery|program|therapist|team|treatment))",
     r"(?:goodbye|suicide)\s+(?:note|letter)s?",
     r"(?:written|wrote|writing)\s+(?:(?:the|my|a|some)\s+)?(?:letters?|notes?|goodbyes?)(?:\s+to\s+\w+)?",
     r"(?<=\bi\s)cut\s+(?:again|deep|deeper|tonight)",

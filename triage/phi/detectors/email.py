@@ -64,6 +64,8 @@ _ORG_DOMAIN = re.compile(
 )
 
 
+# "my school email, j.ambrose@ngu.edu": a person's own address at an institution.
+_MINE_BEFORE = re.compile(r"\b(?:my|mine|mi|his|her|their)\b[^.!?\n]{0,30}$", re.IGNORECASE)
 # "records@...", "billing@...": a department's mailbox, not a person's.
 _DEPARTMENT_MAILBOXES = frozenset(
     """records medicalrecords billing patientaccounts info contact admin support scheduling
@@ -87,6 +89,9 @@ class EmailDetector(PatternDetector):
             # A plain address is the other pattern's; this one needs a spelled-out part.
             return "@" not in match.group(0) or " " in match.group(0) or "(" in match.group(0)
         local, domain = match.group(0).split("@", 1)
-        if _ORG_DOMAIN.search(domain) or local.lower() in _DEPARTMENT_MAILBOXES:
+        if local.lower() in _DEPARTMENT_MAILBOXES:
+            return False
+        if _ORG_DOMAIN.search(domain) and not _MINE_BEFORE.search(
+                text, max(0, match.start() - 40), match.start()):
             return False
         return not (local.startswith(".") or local.endswith(".") or ".." in local)

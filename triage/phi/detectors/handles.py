@@ -18,7 +18,8 @@ from triage.phi.findings import PhiType
 
 __all__ = ["HandleDetector"]
 
-_NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"
+# Platforms forbid hyphens, but people type them ("@tyler-oakes-4").
+_NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
 _AT = re.compile(r"(?<![\w@.+-])@" + _NAME + r"(?![\w@-]|\.[A-Za-z]{2,}\b)")
 _PLATFORM = (
     r"(?:ig|insta(?:gram)?|snap(?:chat)?|sc|tiktok|tik[ \t]tok|tt|twitter|threads|fb|facebook"

@@ -49,7 +49,7 @@ TERMS: tuple[str, ...] = (
     r"preeclampsia", r"postpartum", r"anemia", r"sepsis", r"appendicitis", r"gallstones?",
     r"hernia", r"cyst", r"lump", r"fractures?", r"sprain", r"allerg(?:y|ies|ic)",
     r"anaphylaxis", r"eczema", r"psoriasis", r"suicidal", r"suicide", r"self[-\s]harm",
-    r"cutting\smyself", r"anorexia", r"bulimia", r"addiction", r"addicted", r"alcoholism",
+    r"cutting\smyself", r"anorexia", r"bulimia", r"restricting", r"self[-\s]?harm(?:ing|ed)?", r"binge(?:ing|d)?", r"addiction", r"addicted", r"alcoholism",
     r"overdosed?", r"injury", r"injuries", r"wound", r"immunocompromised", r"disability",
     r"rsv", r"croup", r"chickenpox", r"measles", r"shingles", r"mono", r"pink\seye",
     r"stomach\sbug", r"food\spoisoning", r"gallbladder", r"appendix", r"thyroid",
@@ -125,7 +125,7 @@ TERMS: tuple[str, ...] = (
     r"psych(?:iatric)?\s(?:ward|unit|floor|hold)", r"behavioral\shealth(?:\sunit)?", r"detox\sunit",
     r"step-?down\sunit", r"cardiac\s(?:unit|floor|icu)", r"dialysis\scenter", r"infusion\scenter",
     r"(?:i'?m|i\u2019m|im|i\sam|she'?s|she\sis|at)\s\d{1,2}\s?(?:weeks|wks|semanas)",
-    r"sugar'?s\s(?:been|is|was)", r"had\s(?:her|his|my|their)\s\w+\s(?:done|replaced|removed|fixed|scoped)",
+    r"sugar'?s\s(?:been|is|was)", r"had\s(?:her|his|my|their)\s\w+\s(?:done|replaced|removed|fixed|scoped|out|taken\sout|put\sin|drained|set|pulled)",
     r"heart\scath", r"ejection\sfraction", r"hearing\s(?:screen|test)", r"delivering\s(?:my|our|her|the)\s\w+",
     r"spitting\sup", r"in\s(?:so\smuch\s|a\slot\sof\s|bad\s)?pain", r"autismo", r"tiroides",
     r"wander(?:ed|s|ing)\soff", r"agitated", r"not\seating", r"cerebral\spalsy", r"nonverbal",
@@ -136,6 +136,13 @@ TERMS: tuple[str, ...] = (
     r"puntadas", r"hinchad[oa]", r"sugar\sreadings?", r"weight\s(?:is\s)?(?:up|down)", r"red\sand\shot",
     r"hard\sof\shearing", r"dka", r"chest\s(?:is\s|been\s|feels\s)?(?:tight|heavy)", r"tingly", r"puk(?:ing|in)",
     r"burn(?:ing|in)", r"deformity", r"caught\sin\sthe\s\w+",
+    # a visit to emergency care, well-child shots, one's own state of mind said plainly
+    r"(?:hit|bumped|banged|smacked|cracked)\s(?:her|his|my|their)\s(?:head|face|chin)",
+    r"(?:er|e\.r\.|ed|urgent\scare)\svisits?",
+    r"(?:\d+|two|four|six|nine|twelve|fifteen|eighteen)[\s-](?:month|mo|year|yr|week|wk)s?[\s-](?:old\s)?"
+    r"(?:shots|vaccines?|vaccinations|immunizations|jabs)",
+    r"(?:i'?m|i\u2019m|im|i\sam)\s(?:really\s|so\s|just\s|honestly\s)?not\s(?:ok|okay|alright|doing\s(?:ok|okay|well|good|great))(?!\swith\b)",
+    r"not\sdoing\s(?:great|good|well|ok|okay)\smentally", r"struggling\smentally", r"mentally\sstruggling",
     # programmes and units of mental-health and addiction care, recovery
     r"(?:eating\sdisorder|detox|psych(?:iatric)?|inpatient|outpatient|residential|partial\shospitalization"
     r"|substance\suse|dual\sdiagnosis|crisis\sstabilization|behavioral\shealth|recovery|rehab|methadone"
@@ -219,8 +226,14 @@ _FACILITY = re.compile(
     r"|fundraiser|charity|support\sgroup|building|screening\sevent|5k|10k|marathon|race|gala)\b",
     re.IGNORECASE,
 )
-# Terms that carry their own person: "le operaron", "me siento mal", "i'm 34 weeks".
-_SELF_TIED = re.compile(r"(?:me|le|se|mi|i'?m|i\u2019m|im|i\s+am|she'?s|she\s+is)\s", re.IGNORECASE)
+# Terms that carry their own person: "le operaron", "me siento mal", "i'm 34 weeks",
+# "had his tonsils out", "hit her head".
+_SELF_TIED = re.compile(
+    r"(?:me|le|se|mi|i'?m|i\u2019m|im|i\s+am|she'?s|she\s+is|\w+\s+(?:her|his|my|their))\s", re.IGNORECASE
+)
+# "that playlist is my therapy", "this coffee is my life support": a thing called a cure.
+_FIGURATIVE = frozenset({"therapy", "life support", "medicine", "meds", "drug"})
+_IS_MY = re.compile(r"\b(?:is|are|'s)\s+(?:literally\s+|basically\s+)?(?:my|our)\s+$", re.IGNORECASE)
 _IN_LINK = re.compile(r"(?:/|www\.|\.(?:com|org|gov|edu|net)\b)\S*$", re.IGNORECASE)
 _IDIOM_BEFORE = re.compile(
     r"\b(?:give|gives|giving|gave|gonna\s+give)\s+(?:me|you|him|her|us|them|everyone)\s+(?:a|an)\s+$",
@@ -238,7 +251,8 @@ _SYMPTOM = re.compile(
     r"|short(?:ness)?\s+of\s+breath|can'?t\s+breathe|trouble\s+breathing|passed\s+out|faint\w*"
     r"|diarrh\w*|cramp\w*|sweat\w*|shaking|tremors?|blurry|confused|slurr\w*"
     # and one's own treatment said as news: "3rd round of chemo done", "day 3 post op"
-    r"|chemo\w*|post[\s-]?op|cath|picc|dialysis|transplant|infusion|radiation|surgery|sober|clean)\b",
+    r"|chemo\w*|post[\s-]?op|cath|picc|dialysis|transplant|infusion|radiation|surgery|sober|clean"
+    r"|relapsed?|restricting)\b",
     re.IGNORECASE,
 )
 _LEXICON_WORD = re.compile(r"[^\W_]+(?:['\u2019&-][^\W_]+)*")
@@ -267,6 +281,8 @@ class HealthDetector(Detector):
         for start, end, term in self._terms(text):
             if _IDIOM_BEFORE.search(text, max(0, start - 24), start):
                 continue  # "this elevator is gonna give me a stroke"
+            if term.lower() in _FIGURATIVE and _IS_MY.search(text, max(0, start - 24), start):
+                continue
             if _IN_LINK.search(text, max(0, start - 60), start):
                 continue  # "cdc.gov/flu": a word of a link
             facility = _FACILITY.match(text, end)

@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from triage.phi.detectors._lexicon import RELATION_PATTERN, STAFF_TITLES, phrase_list, word_list
+from triage.phi.detectors._lexicon import (
+    RELATION_PATTERN,
+    STAFF_TITLES,
+    phrase_list,
+    word_list,
+    words_of,
+)
 from triage.phi.detectors._name_runs import ROLES, STAFF_AFTER, name_runs
 from triage.phi.detectors.base import Detector
 from triage.phi.findings import Finding, PhiType
@@ -46,6 +52,7 @@ class _Cue:
     surname_first: bool = False  # honorifics are followed by a surname
     shape_check: bool = False  # refuse word-like shapes ("I'm Exhausted", "- Management")
     staff_guard: bool = False  # "a nurse named Kelly" is staff
+    unlisted_ok: bool = False  # a lower-case word that is no English word counts ("name is kezia")
 
 
 _AGE = r"\d{1,2}[- ]?(?:yo|y/o|(?:year|yr|month|mo|week|wk)s?[- ]old)"
@@ -68,6 +75,19 @@ _PATIENT = (
     r"(?:\s{0,3}[:=,-]\s{0,3}|\s{1,3}is\s{1,3}|\s{1,3})"
 )
 _NAME_IS = r"\bname(?:" + _APOS + r"?s\s{1,3}|\s{1,3}is\s{1,3}|\s{0,3}[:=-]\s{0,3})"
+# "(mom is Crystal)", "mom: Destiny", "in the system as jordan vail", "under the name Ruiz"
+# (the few relation words used so, nested by first letter: the full list costs 0.3 ms a text)
+_RELATION_IS = (
+    r"\b(?:m(?:om|um|ommy|other|am[aá])|d(?:ad|addy|aughter)|p(?:arent|ap[aá])|guardian"
+    r"|wife|husband|son|s(?:ister)|brother|grand(?:ma|pa|mother|father)|aunt|uncle)"
+    r"(?:\s{1,3}is|\s{0,3}[:=])\s{1,3}"
+)
+_UNDER_NAME = r"under\s{1,3}(?:the\s{1,3})?name(?:\s{1,3}of)?"
+_LISTED_AS = (
+    r"\b(?:(?:(?:in\s{1,3}(?:the|your|ur)\s{1,3}(?:system|records?|chart)|registered|listed"
+    r"|booked|checked\s{1,3}in|admitted|filed)\s{1,3}(?:as|" + _UNDER_NAME + r"|under))"
+    r"|" + _UNDER_NAME + r"|goes\s{1,3}by)\s{1,3}"
+)
 _I_AM = r"\bi(?:" + _APOS + r"?m|\s{1,3}am)\s{1,3}"
 _THIS_IS = r"\b(?:this\s{1,3}is|this" + _APOS + r"s|it" + _APOS + r"?s\s{1,3}me,?)\s{1,3}"
 _HONORIFIC = r"\b(?:M[rR][sS]?|M[sSxX]|Miss)\b\.?\s{1,3}"  # case-sensitive: "miss" is a verb
@@ -83,11 +103,17 @@ _I = re.IGNORECASE
 
 # fmt: off
 _CUES: tuple[_Cue, ...] = (
-    _Cue("relation", re.compile(_RELATION, _I), 0.85, strong=True, lower_ok=True),
+    _Cue("relation", re.compile(_RELATION, _I), 0.85, strong=True, lower_ok=True,
+         unlisted_ok=True),
     _Cue("for_person", re.compile(_FOR_PERSON, _I), 0.8, strong=True, lower_ok=True),
     _Cue("for_two", re.compile(r"\bfor\s{1,3}", _I), 0.6, min_tokens=2, shape_check=True),
-    _Cue("patient", re.compile(_PATIENT, _I), 0.85, strong=True, lower_ok=True),
-    _Cue("name_is", re.compile(_NAME_IS, _I), 0.9, strong=True, lower_ok=True),
+    _Cue("patient", re.compile(_PATIENT, _I), 0.85, strong=True, lower_ok=True,
+         unlisted_ok=True),
+    _Cue("name_is", re.compile(_NAME_IS, _I), 0.9, strong=True, lower_ok=True, unlisted_ok=True),
+    _Cue("relation_is", re.compile(_RELATION_IS, _I), 0.8, strong=True, lower_ok=True,
+         unlisted_ok=True, shape_check=True),
+    _Cue("listed_as", re.compile(_LISTED_AS, _I), 0.85, strong=True, lower_ok=True,
+         unlisted_ok=True),
     _Cue("named", re.compile(r"\b(?:named|called)\s{1,3}", _I), 0.75, strong=True,
          staff_guard=True),
     _Cue("i_am", re.compile(_I_AM, _I), 0.6, shape_check=True),
@@ -108,6 +134,13 @@ _CUES: tuple[_Cue, ...] = (
          known_first=True, shape_check=True),
 )
 # fmt: on
+
+
+def _unlisted(word: str) -> bool:
+    """A lower-case word no word list knows: after a naming cue, a name nobody listed."""
+    if len(word) < 3 or not word.isalpha() or _WORDY.search(word):
+        return False
+    return word not in words_of("english_words", "common_words", "not_names", "org_words")
 
 
 def _public_figure(text: str, start: int) -> bool:
@@ -156,6 +189,7 @@ class NameDetector(Detector):
         start: int | None = None
         end = pos
         count = 0
+        prev_lower = False
         for k in range(3):
             j = end
             if k > 0:
@@ -177,10 +211,12 @@ class NameDetector(Detector):
                 if k == 0 or not word.isupper() or (word in "IA" and not dot):
                     break
                 w_end += 1 if dot else 0
-            elif not self._accept(word, k, cue) and not self._org_surname(text, word, w_end, k, cue):
+            elif not self._accept(word, k, cue, prev_lower) and not self._org_surname(
+                    text, word, w_end, k, cue):
                 break
             start = j if start is None else start
             end, count = w_end, count + 1
+            prev_lower = word.islower()
             if possessive:
                 break
         if start is None or count < cue.min_tokens:
@@ -193,7 +229,7 @@ class NameDetector(Detector):
             return None
         return start, end
 
-    def _accept(self, word: str, k: int, cue: _Cue) -> bool:
+    def _accept(self, word: str, k: int, cue: _Cue, prev_lower: bool = False) -> bool:
         lw = word.lower().replace("\u2019", "'")
         first, surnames = word_list("first_names"), word_list("surnames")
         stop, orgs = word_list("not_names"), word_list("org_words")
@@ -210,6 +246,10 @@ class NameDetector(Detector):
             return known or not (cue.shape_check and _WORDY.search(lw))
         if not cue.lower_ok or lw in stop:
             return False
+        if cue.unlisted_ok and _unlisted(lw) and (k == 0 or prev_lower):
+            # "her name is kezia", "my son brayden", "name is deshawn pruitt"; a lower-case
+            # word after a capitalised name is the sentence going on ("Chela cumple 100").
+            return True
         if k == 0:
             return lw in first or (cue.surname_first and lw in surnames)
         return lw in surnames
