@@ -46,11 +46,14 @@ def _triage(tracker: Tracker) -> Tuple[Optional[Outcome], bool]:
                 thread_key=tracker.sender_id,
                 surface=metadata.get("surface", "private_message"),
                 text=text,
-            )
+            ),
+            lease=True,  # leased with the insert, so no worker takes it in between
         )
-        if received.stored.duplicate and received.stored.status == "triaged":
-            return None, False
-        inbound_id, text = received.stored.id, received.deidentified_text
+        if received.stored.lease is None:
+            return None, False  # finished, or another worker has it
+        outcome = service.handle(received.stored.lease, received.deidentified_text,
+                                 parse_from_nlu(tracker.latest_message))
+        return outcome, False
     lease = Lease(int(inbound_id), str(token)) if token else service.lease(int(inbound_id))
     if lease is None:
         return None, False
@@ -70,7 +73,7 @@ class ActionTriage(Action):
             outcome, from_meta = await loop.run_in_executor(None, _triage, tracker)
         except TriageError as exc:
             # Nothing is sent: an unapproved fallback text would break the rules. The
-            # message keeps its lease until it expires; then the recovery loop retries it.
+            # message keeps its lease until it expires; then the workers take it again.
             log.error("action_triage.failed error=%s", type(exc).__name__)
             return []
         if outcome is None:

@@ -125,15 +125,33 @@ class TriageService:
                    load_taxonomy(settings.taxonomy_path))
 
     # -- inbound ---------------------------------------------------------------
-    def receive(self, inbound: Inbound) -> Received:
-        """Validate and store a message before anything answers it."""
+    def _validated(self, inbound: Inbound) -> str:
         if inbound.surface not in SURFACES:
             raise InputError(f"surface must be one of {', '.join(SURFACES)}")
         for name in ("channel", "message_key", "thread_key"):
             value = getattr(inbound, name)
             if not isinstance(value, str) or not value.strip() or len(value) > 200:
                 raise InputError(f"{name} must be a non-empty string of at most 200 characters")
-        text = clean_text(inbound.text, self.settings.max_message_chars)
+        return clean_text(inbound.text, self.settings.max_message_chars)
+
+    def accept(self, inbound: Inbound) -> Stored:
+        """Validate and store a message, and nothing more: what a webhook does before its
+        200. Reading it for PHI waits for the worker (`prepare`); only the crisis phrase is
+        looked for now, so a backlog is worked emergencies first."""
+        text = self._validated(inbound)
+        crisis = crisis_signal(text)
+        stored = self.repository.store_inbound(
+            NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
+                       original_text=text, redacted_text=None, reply_to=inbound.reply_to,
+                       crisis=crisis.value if crisis else None))
+        log.info("inbound.accepted id=%s channel=%s duplicate=%s", stored.id, inbound.channel,
+                 stored.duplicate)
+        return stored
+
+    def receive(self, inbound: Inbound, lease: bool = False) -> Received:
+        """Validate, de-identify and store a message, for a caller that handles it at once
+        (the REST channel's waiting client); with `lease`, the row is stored leased to it."""
+        text = self._validated(inbound)
         findings = phi.detect(text)
         types = tuple(phi.phi_types(findings))
         # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
@@ -143,16 +161,28 @@ class TriageService:
             NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
                        original_text=text, redacted_text=phi.redact(text, findings),
                        phi_types=types, reply_to=inbound.reply_to,
-                       crisis=crisis.value if crisis else None)
+                       crisis=crisis.value if crisis else None),
+            lease_for=self.settings.lease if lease else None,
         )
+        if stored.duplicate and stored.lease is not None:
+            # Stored before by `accept` and never read: record what this reading found.
+            self.repository.record_deidentified(stored.lease, phi.redact(text, findings), types)
         log.info("inbound.stored id=%s channel=%s duplicate=%s phi_types=%s",
                  stored.id, inbound.channel, stored.duplicate, ",".join(types))
         return Received(stored, deidentified, types)
 
-    def deidentified_text(self, inbound_id: int) -> str:
-        """A stored message as Rasa sees it (identifiers replaced), for a replay. Reads the
-        original text inside the service only: it never leaves this process unredacted."""
-        return phi.deidentify(self.repository.original_text(inbound_id))
+    def prepare(self, lease: Lease) -> str:
+        """A leased message as Rasa sees it (identifiers replaced). A message stored by
+        `accept` is read for PHI here, once: its redacted text and PHI types are recorded
+        under the lease. Reads the original inside the service only: it never leaves this
+        process unredacted."""
+        text = self.repository.original_text(lease.inbound_id)
+        deidentified = phi.deidentify(text)
+        if self.repository.get_inbound(lease.inbound_id).redacted_text is None:
+            findings = phi.detect(text)
+            self.repository.record_deidentified(lease, phi.redact(text, findings),
+                                                tuple(phi.phi_types(findings)))
+        return deidentified
 
     # -- decisions -------------------------------------------------------------
     def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False) -> Decision:
@@ -195,6 +225,13 @@ class TriageService:
         raise StoreError("could not open or append the thread's case after 5 attempts")
 
     def _triage(self, unit: TriageUnit, text: str, parse: Parse) -> Outcome:
+        if unit.message.redacted_text is None:
+            # Stored first and handled without `prepare` (a caller with its own text): the
+            # case must still hold the redacted text.
+            original = self.repository.original_text(unit.message.id)
+            findings = phi.detect(original)
+            unit.record_deidentified(phi.redact(original, findings),
+                                     tuple(phi.phi_types(findings)))
         msg = unit.message
         owned = unit.open_case() is not None
         decision = self.assess(text, parse, msg.surface, human_owned=owned)

@@ -35,29 +35,22 @@ class Settings:
     # How long one worker holds a message (a turn takes well under a second); a worker that
     # dies leaves it to the recovery loop after this.
     lease_seconds: float = 30.0
-    # A message still `received` this long after it was stored lost its worker.
-    stale_after_seconds: float = 15.0
-    # How often the recovery loop looks for stale messages and unsettled operations.
+    # How often the workers settle the outbox (operations a crash left in flight, retries).
     recovery_interval_seconds: float = 5.0
+    # Turns one Rasa process runs at once, and how often its idle workers look for messages
+    # other processes stored or leases that expired (a wake from its own channels is at once).
+    worker_concurrency: int = 4
+    worker_poll_seconds: float = 0.5
 
     @property
     def lease(self) -> dt.timedelta:
         return dt.timedelta(seconds=self.lease_seconds)
 
-    @property
-    def stale_after(self) -> dt.timedelta:
-        return dt.timedelta(seconds=self.stale_after_seconds)
-
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
         """Read TRIAGE_* variables; anything unset keeps its default."""
         defaults = cls()
-        try:
-            max_chars = int(environ.get("TRIAGE_MAX_MESSAGE_CHARS", defaults.max_message_chars))
-        except ValueError as exc:
-            raise ConfigError("TRIAGE_MAX_MESSAGE_CHARS must be an integer") from exc
-        if max_chars < 1:
-            raise ConfigError("TRIAGE_MAX_MESSAGE_CHARS must be positive")
+        max_chars = _count(environ, "TRIAGE_MAX_MESSAGE_CHARS", defaults.max_message_chars)
         return cls(
             database_url=environ.get("TRIAGE_DATABASE_URL", defaults.database_url),
             org_name=environ.get("TRIAGE_ORG_NAME", defaults.org_name),
@@ -70,10 +63,12 @@ class Settings:
             max_message_chars=max_chars,
             hide_phi_comments=environ.get("TRIAGE_HIDE_PHI_COMMENTS", "1") != "0",
             lease_seconds=_seconds(environ, "TRIAGE_LEASE_SECONDS", defaults.lease_seconds),
-            stale_after_seconds=_seconds(environ, "TRIAGE_STALE_AFTER_SECONDS",
-                                         defaults.stale_after_seconds),
             recovery_interval_seconds=_seconds(environ, "TRIAGE_RECOVERY_INTERVAL_SECONDS",
                                                defaults.recovery_interval_seconds),
+            worker_concurrency=_count(environ, "TRIAGE_WORKER_CONCURRENCY",
+                                      defaults.worker_concurrency),
+            worker_poll_seconds=_seconds(environ, "TRIAGE_WORKER_POLL_SECONDS",
+                                         defaults.worker_poll_seconds),
         )
 
     def template_variables(self) -> dict:
@@ -91,5 +86,15 @@ def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number of seconds") from exc
     if value <= 0:
+        raise ConfigError(f"{name} must be positive")
+    return value
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        value = int(environ.get(name, default))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer") from exc
+    if value < 1:
         raise ConfigError(f"{name} must be positive")
     return value

@@ -5,18 +5,18 @@ Unlike Rasa 3.6's `facebook` connector, this channel:
   403 to a missing or bad signature or verify token, storing nothing;
 - handles every entry and every event of a batched delivery;
 - stores each event in the queue database, keyed on Meta's ids, with its reply context,
-  before the 200; a redelivery of a finished event is dropped, one that is not finished
-  yet (its worker died) is processed again, also after a restart;
-- answers fast and processes after the 200, one thread at a time in arrival order, each
-  message under a lease (`TriageService.lease`), so two replicas never both handle it;
+  and answers: nothing waits on NLU or on reading the text for PHI (`TriageService.accept`);
+  a redelivery of a stored event is dropped (an unfinished one is the workers' already);
+- leaves the work to the workers (`bot.channels.workers`), which triage each thread's
+  messages in arrival order, each under a lease, so two replicas never both handle one, and
+  a burst builds a backlog that drains, never slow acknowledgements;
 - ignores the page's own messages and comments (echoes);
 - never logs message text.
 
 The triage action writes the Graph operations (DM, public or private reply, hiding) to the
 outbox with its decision; this channel's `OutboxSender` carries them out, at once when the
 action says so and on every recovery sweep, and settles what a crash left in flight
-(`triage.sender`). The recovery loop (`bot.channels.recovery`) re-runs messages whose
-worker died.
+(`triage.sender`). The same workers re-run messages whose worker died.
 
 credentials.yml names the environment variables that hold the secrets. A missing one
 stops this channel at start-up: it logs an error that names the variables, and its
@@ -36,10 +36,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.recovery import message_metadata, recovery
+from bot.channels.workers import message_metadata, workers
 from triage.errors import InputError, PermissionDenied, StoreError
 from triage.meta import MetaEvent, parse_delivery, verify_signature, verify_subscription
-from triage.queue import InboundView, Lease, ReplyContext
+from triage.queue import InboundView, Lease, ReplyContext, Stored
 from triage.sender import OutboxSender
 from triage.service import Inbound, shared_service
 
@@ -121,8 +121,6 @@ class MetaInput(InputChannel):
         self.settings = settings
         self.disabled = disabled
         self._graph = graph
-        self._thread_locks: Dict[str, asyncio.Lock] = {}
-        self._tasks: set = set()
         self._sender: Optional[OutboxSender] = None
 
     # -- outbound --------------------------------------------------------------------
@@ -159,70 +157,42 @@ class MetaInput(InputChannel):
         return MetaOutput(self.deliver)
 
     # -- inbound ---------------------------------------------------------------------
-    def _lock(self, thread_key: str) -> asyncio.Lock:
-        return self._thread_locks.setdefault(thread_key, asyncio.Lock())
-
     async def _run(self, on_new_message, row: InboundView, lease: Lease, text: str) -> None:
-        """One turn for a leased message (caller holds the thread's lock)."""
-        try:
-            await on_new_message(UserMessage(
-                text, MetaOutput(self.deliver), row.thread_key, input_channel=self.name(),
-                metadata=message_metadata(row, lease)))
-        except Exception as exc:  # noqa: BLE001 - stored and leased; recovery retries it
-            log.error("meta.processing_failed inbound_id=%s error=%s", row.id,
-                      type(exc).__name__)
-
-    async def _process(self, on_new_message, items: List[tuple]) -> None:
-        loop = asyncio.get_running_loop()
-        service = shared_service()
-        for event, received in items:
-            async with self._lock(event.thread_key):
-                lease = await loop.run_in_executor(None, service.lease, received.stored.id)
-                if lease is None:
-                    continue  # finished meanwhile, or another worker holds it
-                row = await loop.run_in_executor(None, service.repository.get_inbound,
-                                                 received.stored.id)
-                await self._run(on_new_message, row, lease, received.deidentified_text)
-
-    async def _recover(self, on_new_message, row: InboundView, lease: Lease) -> None:
-        text = await asyncio.get_running_loop().run_in_executor(
-            None, shared_service().deidentified_text, row.id)
-        async with self._lock(row.thread_key):
-            await self._run(on_new_message, row, lease, text)
+        """One turn for a leased message (the workers keep a thread's turns in order)."""
+        await on_new_message(UserMessage(
+            text, MetaOutput(self.deliver), row.thread_key, input_channel=self.name(),
+            metadata=message_metadata(row, lease)))
 
     def _store(self, events: List[MetaEvent]):
         service = shared_service()
-        new, duplicates, ignored, resumed = [], 0, 0, 0
+        new, duplicates, ignored = 0, 0, 0
         for event in events:
             if event.is_echo or not event.text.strip():
                 ignored += 1
                 continue
             try:
-                received = service.receive(Inbound(
+                stored: Stored = service.accept(Inbound(
                     f"meta_{event.platform}", event.message_key, event.thread_key,
                     event.surface, event.text, reply_to=_reply_context(event)))
             except InputError as exc:
                 ignored += 1
                 log.warning("meta.event_refused key=%s reason=%s", event.message_key, exc)
                 continue
-            if received.stored.duplicate and received.stored.status == "triaged":
-                duplicates += 1
-                continue
-            # New, or stored before but never finished: process it (the lease decides
-            # whether this worker or the one already on it finishes it).
-            resumed += received.stored.duplicate
-            new.append((event, received))
-        return new, duplicates, ignored, resumed
+            if stored.duplicate:
+                duplicates += 1  # finished, or the workers' already (its lease decides)
+            else:
+                new += 1
+        return new, duplicates, ignored
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
-        recovery.register("meta_", lambda row, lease: self._recover(on_new_message, row, lease),
-                          on_new_message)
-        recovery.add_task(self._outbox_sweep)
+        workers.register("meta_", lambda row, lease, text: self._run(on_new_message, row, lease,
+                                                                     text), on_new_message)
+        workers.add_task(self._outbox_sweep)
 
         @hook.listener("after_server_start")
-        async def start_recovery(_app, _loop) -> None:
-            recovery.start()
+        async def start_workers(_app, _loop) -> None:
+            workers.start()
 
         @hook.middleware("request")
         async def stopped(request: Request):
@@ -259,21 +229,17 @@ class MetaInput(InputChannel):
             except InputError as exc:
                 return response.json({"error": str(exc)}, status=400)
             try:
-                new, duplicates, ignored, resumed = await asyncio.get_running_loop().run_in_executor(
+                new, duplicates, ignored = await asyncio.get_running_loop().run_in_executor(
                     None, self._store, events)
             except StoreError:
                 # Not stored: a 5xx makes Meta deliver again later.
                 log.error("meta.store_failed events=%d", len(events))
                 return response.json({"error": "could not store the delivery; retry"}, status=503)
-            log.info("meta.delivery events=%d new=%d resumed=%d duplicates=%d ignored=%d",
-                     len(events), len(new) - resumed, resumed, duplicates, ignored)
+            log.info("meta.delivery events=%d new=%d duplicates=%d ignored=%d",
+                     len(events), new, duplicates, ignored)
             if new:
-                task = asyncio.get_running_loop().create_task(self._process(on_new_message, new))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-            # received: new events; resumed: stored before, not finished, processed again.
-            return response.json({"received": len(new) - resumed, "resumed": resumed,
-                                  "duplicates": duplicates, "ignored": ignored})
+                workers.wake()
+            return response.json({"received": new, "duplicates": duplicates, "ignored": ignored})
 
         return hook
 

@@ -9,23 +9,27 @@ reason, and `metadata.message_id` makes redeliveries harmless: a finished messag
 answered with [], one whose worker died is run again under a new lease.
 
 metadata (all optional): surface ("private_message" by default, or "public_comment"),
-message_id (the platform's id, for de-duplication), thread_key (defaults to sender).
+message_id (the platform's id, for de-duplication), thread_key (defaults to sender), and
+wait (true by default). With "wait": false the client does not wait for the reply: the
+message is stored and answered 202 with its id, and the workers triage it (its case opens;
+its replies have nobody to go to), so a bulk sender never waits on NLU.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Text
+from typing import Any, Awaitable, Callable, Dict, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.recovery import recovery
+from bot.channels.workers import workers
 from triage.errors import InputError, StoreError
 from triage.service import Inbound, shared_service
 
@@ -46,7 +50,7 @@ class TriageRestInput(InputChannel):
     def name(cls) -> Text:
         return "rest"
 
-    def _parse(self, request: Request) -> Inbound:
+    def _parse(self, request: Request) -> Tuple[Inbound, bool]:
         if len(request.body or b"") > MAX_BODY_BYTES:
             raise _TooLarge(f"body larger than {MAX_BODY_BYTES} bytes")
         try:
@@ -65,23 +69,26 @@ class TriageRestInput(InputChannel):
         if message_id is not None and not isinstance(message_id, (str, int)):
             raise InputError("'metadata.message_id' must be a string or number")
         thread_key = metadata.get("thread_key", sender)
+        wait = metadata.get("wait", True)
+        if not isinstance(wait, bool):
+            raise InputError("'metadata.wait' must be true or false")
         return Inbound(
             channel=self.name(),
             message_key=str(message_id) if message_id is not None else f"rest-{uuid.uuid4()}",
             thread_key=thread_key if isinstance(thread_key, str) else "",
             surface=metadata.get("surface", DEFAULT_SURFACE),
             text=payload.get("message"),
-        )
+        ), wait
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
-        # A REST message whose worker died is triaged again (its case opens); the client
-        # that sent it is gone, so its replies are dropped.
-        recovery.register("rest", recovery.run_collecting, on_new_message)
+        # A REST message nobody waits for (wait: false, or its worker died) is triaged by
+        # the workers (its case opens); its replies have nobody to go to.
+        workers.register("rest", workers.run_collecting, on_new_message)
 
         @hook.listener("after_server_start")
-        async def start_recovery(_app, _loop) -> None:
-            recovery.start()
+        async def start_workers(_app, _loop) -> None:
+            workers.start()
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -92,8 +99,12 @@ class TriageRestInput(InputChannel):
             loop = asyncio.get_running_loop()
             service = shared_service()
             try:
-                inbound = self._parse(request)
-                received = await loop.run_in_executor(None, service.receive, inbound)
+                inbound, wait = self._parse(request)
+                if not wait:
+                    stored = await loop.run_in_executor(None, service.accept, inbound)
+                else:
+                    received = await loop.run_in_executor(
+                        None, functools.partial(service.receive, inbound, lease=True))
             except _TooLarge as exc:
                 return _error(413, str(exc))
             except InputError as exc:
@@ -103,11 +114,17 @@ class TriageRestInput(InputChannel):
             except StoreError as exc:
                 log.error("rest.store_failed error=%s", type(exc.__cause__).__name__)
                 return _error(503, "message could not be stored; please retry")
+            if not wait:
+                if not stored.duplicate:
+                    workers.wake()
+                return response.json({"inbound_id": stored.id, "duplicate": stored.duplicate},
+                                     status=202)
             if received.stored.duplicate and received.stored.status == "triaged":
                 log.info("rest.duplicate inbound_id=%s", received.stored.id)
                 return response.json([])
-            # New, or stored before and never finished: run it if no other worker holds it.
-            lease = await loop.run_in_executor(None, service.lease, received.stored.id)
+            # New (stored leased to this request), or stored before and never finished and
+            # free to take: run it here; otherwise another worker has it.
+            lease = received.stored.lease
             if lease is None:
                 log.info("rest.in_progress inbound_id=%s", received.stored.id)
                 return response.json([])

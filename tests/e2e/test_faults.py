@@ -58,7 +58,7 @@ def faulted(small_model, tmp_path_factory):
     env = {"META_PAGE_ID": PAGE_ID, "META_INSTAGRAM_ID": IG_ID, "META_APP_SECRET": SECRET,
            "META_VERIFY_TOKEN": "v", "META_ACCESS_TOKEN": TOKEN,
            # Short intervals so the test does not wait minutes for leases to run out.
-           "TRIAGE_LEASE_SECONDS": "8", "TRIAGE_STALE_AFTER_SECONDS": "3",
+           "TRIAGE_LEASE_SECONDS": "8",
            "TRIAGE_RECOVERY_INTERVAL_SECONDS": "1"}
     with FakeGraph(access_token=TOKEN, app_secret=SECRET) as graph:
         env["META_GRAPH_URL"] = graph.url

@@ -64,22 +64,57 @@ def test_a_worker_whose_lease_was_taken_over_finishes_nothing(service):
     assert service.repository.get_inbound(received.stored.id).status == "triaged"
 
 
-def test_lease_stale_takes_what_no_live_worker_holds(service):
+def test_lease_next_takes_what_no_live_worker_holds(service):
     repo = service.repository
-    ids = [service.receive(Inbound("rest", f"k{i}", f"t{i}", "private_message", "hi")).stored.id
+    ids = [service.accept(Inbound("rest", f"k{i}", f"t{i}", "private_message", "hi")).id
            for i in range(4)]
     repo.lease_message(ids[1], EXPIRED)                   # its worker died mid-turn
     repo.lease_message(ids[2], dt.timedelta(minutes=5))   # alive
     service.handle(service.lease(ids[3]), "hi", Parse("other", 0.9))  # finished
-    stale = repo.lease_stale(dt.timedelta(0), dt.timedelta(minutes=1))
-    assert [row.id for row, _ in stale] == [ids[0], ids[1]]
-    assert repo.lease_stale(dt.timedelta(0), dt.timedelta(minutes=1)) == []  # now leased
+    taken = repo.lease_next(dt.timedelta(minutes=1))
+    assert [row.id for row, _ in taken] == [ids[0], ids[1]]
+    assert repo.lease_next(dt.timedelta(minutes=1)) == []  # now leased
     assert {m.id for m in repo.pending_inbound()} == {ids[0], ids[1], ids[2]}
 
 
-def test_a_fresh_received_message_is_left_to_its_worker(service):
-    service.receive(Inbound("rest", "k1", "t1", "private_message", "hi"))
-    assert service.repository.lease_stale(dt.timedelta(minutes=1), dt.timedelta(minutes=1)) == []
+def test_lease_next_keeps_a_thread_in_order_and_emergencies_first(service):
+    repo = service.repository
+    first = service.accept(Inbound("rest", "a1", "thread-a", "private_message", "hello")).id
+    second = service.accept(Inbound("rest", "a2", "thread-a", "private_message", "again")).id
+    other = service.accept(Inbound("rest", "b1", "thread-b", "private_message", "hi there")).id
+    crisis = service.accept(Inbound("rest", "c1", "thread-c", "private_message",
+                                    "i took all my pills")).id
+    taken = repo.lease_next(dt.timedelta(minutes=1), limit=10)
+    # one per thread (the second of thread-a waits for the first), the crisis first
+    assert [row.id for row, _ in taken] == [crisis, first, other]
+    lease = dict((row.id, lease) for row, lease in taken)[first]
+    assert repo.lease_next(dt.timedelta(minutes=1)) == []  # thread-a's head is still open
+    service.handle(lease, "hello", Parse("other", 0.9))
+    assert [row.id for row, _ in repo.lease_next(dt.timedelta(minutes=1))] == [second]
+
+
+def test_a_message_stored_first_is_read_for_phi_by_its_worker(service):
+    stored = service.accept(Inbound("rest", "k1", "t1", "private_message",
+                                    "my son Jake Miller has a fever, call 312-555-0199"))
+    row = service.repository.get_inbound(stored.id)
+    assert row.redacted_text is None and row.phi_types == "" and row.status == "received"
+    (_, lease), = service.repository.lease_next(dt.timedelta(minutes=1))
+    text = service.prepare(lease)
+    assert "Jake" not in text and "0199" not in text and "fever" in text
+    row = service.repository.get_inbound(stored.id)
+    assert "Jake" not in row.redacted_text and "fever" not in row.redacted_text
+    assert set(row.phi_types.split(",")) >= {"NAME", "PHONE", "HEALTH"}
+    outcome = service.handle(lease, text, Parse("clinical_request", 0.9, ("NAME", "PHONE")))
+    case = service.repository.get_case(outcome.case_reference)
+    assert case.redacted_text == row.redacted_text
+
+
+def test_a_stored_message_is_leased_with_its_insert_when_asked(service):
+    received = service.receive(Inbound("rest", "k1", "t1", "private_message", "hi"), lease=True)
+    assert received.stored.lease is not None and received.stored.status == "processing"
+    assert service.repository.lease_next(dt.timedelta(minutes=1)) == []  # nobody else gets it
+    again = service.receive(Inbound("rest", "k1", "t1", "private_message", "hi"), lease=True)
+    assert again.stored.duplicate and again.stored.lease is None  # held by the first
 
 
 # -- planning ------------------------------------------------------------------------------

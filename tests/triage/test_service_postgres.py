@@ -53,8 +53,12 @@ from tests.triage.test_outbox import graph, sender  # noqa: E402,F401 - fixtures
 
 test_a_worker_whose_lease_was_taken_over_finishes_nothing = (
     outbox.test_a_worker_whose_lease_was_taken_over_finishes_nothing)
-test_lease_stale_takes_what_no_live_worker_holds = (
-    outbox.test_lease_stale_takes_what_no_live_worker_holds)
+test_lease_next_takes_what_no_live_worker_holds = (
+    outbox.test_lease_next_takes_what_no_live_worker_holds)
+test_lease_next_keeps_a_thread_in_order_and_emergencies_first = (
+    outbox.test_lease_next_keeps_a_thread_in_order_and_emergencies_first)
+test_a_message_stored_first_is_read_for_phi_by_its_worker = (
+    outbox.test_a_message_stored_first_is_read_for_phi_by_its_worker)
 test_the_sender_sends_each_operation_once_and_records_it = (
     outbox.test_the_sender_sends_each_operation_once_and_records_it)
 test_recovery_retries_a_hide_but_never_resends_a_reply = (

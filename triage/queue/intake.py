@@ -1,10 +1,12 @@
 """The bot's intake: store first, then finish every stored message exactly once.
 
-A message moves `received -> processing -> triaged`. `lease_message` is a compare-and-set that
-gives one worker a lease (a fresh token and an expiry); the worker finishes inside
-`triaging(lease)`, which checks the token first, so a worker whose lease expired and was
-taken over cannot finish twice. A worker that dies leaves `received` (it died before its
-claim) or an expired lease, and `lease_stale` hands those to the recovery loop; on
+A message moves `received -> processing -> triaged`. A webhook stores it `received` and
+answers; workers take it with `lease_next` (the oldest unfinished message of each thread
+only, emergency-looking ones first), and a caller that answers in the same request takes the
+lease with the insert (`store_inbound(..., lease_for=)`). A lease is a fresh token and an
+expiry, set by compare-and-set; the worker finishes inside `triaging(lease)`, which checks the
+token first, so a worker whose lease expired and was taken over cannot finish twice. A worker
+that dies leaves an expired lease, and `lease_next` hands the message out again; on
 PostgreSQL with `FOR UPDATE SKIP LOCKED`, so two replicas never take the same rows.
 """
 
@@ -22,7 +24,15 @@ from sqlalchemy.orm import Session
 
 from triage.errors import Conflict, StoreError
 from triage.queue._store import Store, case_select, row_to
-from triage.queue.models import CaseRef, CaseView, Escalation, InboundView, NewInbound, Stored
+from triage.queue.models import (
+    CaseRef,
+    CaseView,
+    Escalation,
+    InboundView,
+    Lease,
+    NewInbound,
+    Stored,
+)
 from triage.queue.tables import OPEN_STATUSES, cases, deliveries, inbound_messages
 
 __all__ = ["IntakeMixin", "Lease", "LeaseLost", "NewOperation", "ThreadRace", "TriageUnit",
@@ -39,16 +49,6 @@ class LeaseLost(Conflict):
 class ThreadRace(Conflict):
     """Another message of the same thread opened its case at the same moment; run the unit
     again (it will append to that case)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Lease:
-    """One worker's hold on a message; the token is what `triaging` checks."""
-
-    inbound_id: int
-    token: str
-    expires_at: Optional[dt.datetime] = None
-    attempts: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +102,16 @@ class TriageUnit:
                     reason=reason, template_id=template_id, processed_at=self._repo._now()))
         self._finished = True
 
+    def record_deidentified(self, redacted_text: str, phi_types: Tuple[str, ...]) -> None:
+        """What reading the message for PHI found, if nobody recorded it yet."""
+        self._session.execute(
+            sa.update(inbound_messages)
+            .where(inbound_messages.c.id == self.message.id,
+                   inbound_messages.c.redacted_text.is_(None))
+            .values(redacted_text=redacted_text, phi_types=",".join(phi_types)))
+        self.message = dataclasses.replace(self.message, redacted_text=redacted_text,
+                                           phi_types=",".join(phi_types))
+
     def plan(self, op: NewOperation) -> None:
         self._repo._insert_operation(self._session, op, self.case_id)
 
@@ -117,24 +127,35 @@ class TriageUnit:
 
 class IntakeMixin(Store):
     # -- store ------------------------------------------------------------------------
-    def store_inbound(self, msg: NewInbound) -> Stored:
-        """Insert before anything answers it; a redelivery returns the first row."""
+    def store_inbound(self, msg: NewInbound, lease_for: Optional[dt.timedelta] = None) -> Stored:
+        """Insert before anything answers it; a redelivery returns the first row. With
+        `lease_for`, a new row is stored already leased to the caller (no worker can take it
+        in between); a redelivery of an unfinished one is leased if it can be."""
         reply = msg.reply_to
+        now = self._now()
         values = dict(
             channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
             surface=msg.surface, original_text=msg.original_text,
             redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
-            crisis=msg.crisis, received_at=self._now(), status="received",
+            crisis=msg.crisis, received_at=now, status="received",
             platform=reply.platform if reply else None,
             sender_id=reply.sender_id if reply else None,
             comment_id=reply.comment_id if reply else None,
             sent_at=reply.sent_at if reply else None,
         )
+        lease = None
+        if lease_for is not None:
+            lease = Lease(0, str(uuid.uuid4()), now + lease_for, 1)
+            values.update(status="processing", lease_token=lease.token,
+                          lease_expires_at=lease.expires_at, attempts=1)
         try:
             with self._begin() as session:
                 new_id = session.execute(
                     sa.insert(inbound_messages).values(**values)
                 ).inserted_primary_key[0]
+                if lease is not None:
+                    return Stored(new_id, False, "processing",
+                                  dataclasses.replace(lease, inbound_id=new_id))
                 return Stored(new_id, False, "received")
         except IntegrityError:
             pass
@@ -147,6 +168,9 @@ class IntakeMixin(Store):
                     inbound_messages.c.message_key == msg.message_key,
                 )
             ).one()
+            if lease_for is not None and row.status in UNFINISHED:
+                taken = self._lease(session, row.id, now, lease_for)
+                return Stored(row.id, True, "processing" if taken else row.status, taken)
             return Stored(row.id, True, row.status)
 
     # -- leases ------------------------------------------------------------------------
@@ -175,26 +199,48 @@ class IntakeMixin(Store):
         attempts = session.execute(sa.select(m.attempts).where(m.id == inbound_id)).scalar_one()
         return Lease(inbound_id, token, expires, attempts)
 
-    def lease_stale(self, received_before: dt.timedelta, lease_for: dt.timedelta,
-                    limit: int = 50) -> List[Tuple[InboundView, Lease]]:
-        """Messages no live worker holds: `received` for longer than `received_before`
-        (their worker died before claiming them) or `processing` past the lease.
-        Oldest first; the caller decides the order of work among them."""
+    def lease_next(self, lease_for: dt.timedelta, limit: int = 8
+                   ) -> List[Tuple[InboundView, Lease]]:
+        """Up to `limit` messages for workers, each leased: `received` ones (stored and
+        waiting) and `processing` ones past their lease (their worker died). Only the oldest
+        unfinished message of a thread is handed out, so a thread's messages are triaged in
+        order even across replicas; emergency-looking ones (the crisis phrase stored with the
+        message) come first, then the oldest."""
         now = self._now()
         m = inbound_messages.c
-        query = (sa.select(inbound_messages).where(sa.or_(
-            sa.and_(m.status == "received", m.received_at <= now - received_before),
-            sa.and_(m.status == "processing", m.lease_expires_at < now)))
-            .order_by(m.received_at, m.id).limit(limit))
+        earlier = inbound_messages.alias("earlier")
+        e = earlier.c
+        takeable = sa.or_(m.status == "received",
+                          sa.and_(m.status == "processing", m.lease_expires_at < now))
+        head_of_thread = ~sa.exists().where(
+            e.channel == m.channel, e.thread_key == m.thread_key, e.id < m.id,
+            e.status.in_(UNFINISHED))
+        query = (sa.select(inbound_messages).where(takeable, head_of_thread)
+                 .order_by(m.crisis.is_(None), m.received_at, m.id).limit(limit))
         out = []
         with self._begin() as session:
             if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
+                query = query.with_for_update(of=inbound_messages, skip_locked=True)
             for row in session.execute(query).all():
                 lease = self._lease(session, row.id, now, lease_for)
                 if lease is not None:
                     out.append((row_to(InboundView, row), lease))
         return out
+
+    def record_deidentified(self, lease: Lease, redacted_text: str,
+                            phi_types: Tuple[str, ...]) -> bool:
+        """Store what a worker's de-identification found, once, under its lease; False if
+        the lease is gone (another worker has the message now)."""
+        m = inbound_messages.c
+        with self._begin() as session:
+            return session.execute(
+                sa.update(inbound_messages)
+                .where(m.id == lease.inbound_id, m.lease_token == lease.token,
+                       m.status == "processing")
+                .values(redacted_text=sa.func.coalesce(m.redacted_text, redacted_text),
+                        phi_types=sa.case((m.redacted_text.is_(None), ",".join(phi_types)),
+                                          else_=m.phi_types))
+            ).rowcount == 1
 
     @contextlib.contextmanager
     def triaging(self, lease: Lease) -> Iterator[TriageUnit]:

@@ -38,10 +38,21 @@ class NewInbound:
     thread_key: str
     surface: str
     original_text: str
-    redacted_text: str
+    # None until a worker de-identifies it (`TriageService.accept` stores first, reads later).
+    redacted_text: Optional[str]
     phi_types: Sequence[str] = ()
     reply_to: Optional[ReplyContext] = None
     crisis: Optional[str] = None  # a triage.safety.Crisis value
+
+
+@dataclasses.dataclass(frozen=True)
+class Lease:
+    """One worker's hold on a message; the token is what `triaging` checks."""
+
+    inbound_id: int
+    token: str
+    expires_at: Optional[dt.datetime] = None
+    attempts: int = 0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +62,8 @@ class Stored:
     id: int
     duplicate: bool
     status: str
+    # Taken with the insert when the caller asked for one (`store_inbound(..., lease_for=)`).
+    lease: Optional[Lease] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +73,7 @@ class InboundView:
     message_key: str
     thread_key: str
     surface: str
-    redacted_text: str
+    redacted_text: Optional[str]  # None until a worker de-identified it
     phi_types: str
     status: str
     category: Optional[str]

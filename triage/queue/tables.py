@@ -49,7 +49,8 @@ inbound_messages = sa.Table(
     sa.Column("thread_key", sa.String(255), nullable=False),
     sa.Column("surface", sa.String(32), nullable=False),
     sa.Column("original_text", sa.Text, nullable=False),
-    sa.Column("redacted_text", sa.Text, nullable=False),
+    # NULL from the webhook's store until a worker de-identifies the message.
+    sa.Column("redacted_text", sa.Text),
     sa.Column("phi_types", sa.String(200), nullable=False, default=""),
     # The crisis phrase the text matched (triage.safety.Crisis), if any: the redacted text
     # hides crisis statements, and urgency must not depend on reading it.
@@ -78,6 +79,9 @@ inbound_messages = sa.Table(
     sa.UniqueConstraint("channel", "message_key", name="uq_inbound_channel_message"),
 )
 sa.Index("ix_inbound_status", inbound_messages.c.status, inbound_messages.c.received_at)
+# Workers take only the oldest unfinished message of a thread (`lease_next`).
+sa.Index("ix_inbound_thread", inbound_messages.c.channel, inbound_messages.c.thread_key,
+         inbound_messages.c.id)
 
 cases = sa.Table(
     "cases",

@@ -1,0 +1,179 @@
+"""`make bench-webhook`: Meta webhook acknowledgements under a burst, and the backlog draining.
+
+Starts the stack as `make run` does (action server, Rasa with the shipped model and the Meta
+channel) against a fake Graph API, then sends signed deliveries at a fixed rate, open loop
+(the next one leaves on schedule whether or not the last was answered), each one DM of
+real length (150-500 characters, from the development set) in its own thread, a tenth of
+them sent twice. It prints the acknowledgement latencies, what was stored (nothing may be
+lost or stored twice), and how long the stored backlog takes to drain after the burst.
+
+    python -m bench.webhook_burst [--rate 200] [--seconds 60] [--drain-timeout 1800]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import List, Tuple
+
+import aiohttp
+
+from tests.fakes.graph_server import FakeGraph
+from tests.rasa_support import VENV_BIN, Server, free_port, service_env
+from triage.meta import sign
+from triage.queue import QueueRepository, make_engine
+from triage.settings import REPO_ROOT
+
+PAGE, SECRET, TOKEN = "104598372210345", "bench-app-secret", "bench-page-token"
+
+
+def real_length_texts(low: int = 150, high: int = 500) -> List[str]:
+    """Development-set messages of real length (the registers real inboxes have)."""
+    import yaml
+
+    texts = []
+    for path in sorted((REPO_ROOT / "tests" / "nlu" / "dev").rglob("*.yml")):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
+                if low <= len(text) <= high:
+                    texts.append(text)
+    return texts
+
+
+def _delivery(text: str, n: int) -> Tuple[str, bytes]:
+    mid = f"m_bench_{n}_{uuid.uuid4().hex[:8]}"
+    event = {"sender": {"id": f"psid-bench-{n}"}, "recipient": {"id": PAGE},
+             "timestamp": int(time.time() * 1000), "message": {"mid": mid, "text": text}}
+    body = json.dumps({"object": "page", "entry": [{"id": PAGE, "time": int(time.time() * 1000),
+                                                    "messaging": [event]}]}).encode()
+    return mid, body
+
+
+async def _burst(url: str, texts: List[str], rate: float, seconds: float, resend: float
+                 ) -> Tuple[List[float], int, set]:
+    rng = random.Random(42)
+    latencies: List[float] = []
+    failures = 0
+    sent_keys = set()
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=30)
+
+    async def one(body: bytes) -> None:
+        nonlocal failures
+        start = time.perf_counter()
+        try:
+            async with session.post(url, data=body, headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": sign(body, SECRET)}) as response:
+                await response.read()
+                if response.status != 200:
+                    failures += 1
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            failures += 1
+        latencies.append((time.perf_counter() - start) * 1000)
+
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        tasks = []
+        total = int(rate * seconds)
+        t0 = time.perf_counter()
+        for n in range(total):
+            due = t0 + n / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            mid, body = _delivery(rng.choice(texts), n)
+            sent_keys.add(mid)
+            tasks.append(asyncio.ensure_future(one(body)))
+            if rng.random() < resend:  # Meta redelivers; the copy must change nothing
+                tasks.append(asyncio.ensure_future(one(body)))
+        await asyncio.gather(*tasks)
+    return latencies, failures, sent_keys
+
+
+def _pct(values: List[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=200.0, help="deliveries per second")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--resend", type=float, default=0.1, help="share sent twice")
+    parser.add_argument("--drain-timeout", type=float, default=1800.0)
+    parser.add_argument("--model", help="model archive (default: newest in models/)")
+    args = parser.parse_args(argv)
+
+    from rasa.model import get_latest_model
+
+    model = args.model or get_latest_model(str(REPO_ROOT / "models"))
+    if model is None:
+        sys.exit("no model in models/: run `make train` first")
+    texts = real_length_texts()
+    with tempfile.TemporaryDirectory() as tmp_name, FakeGraph(access_token=TOKEN,
+                                                               app_secret=SECRET) as graph:
+        tmp = Path(tmp_name)
+        action_port, rasa_port = free_port(), free_port()
+        db_url = f"sqlite:///{tmp / 'queue.db'}"
+        env = service_env(db_url, {
+            "TRIAGE_ACTION_SECRET": "bench",
+            "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRIAGE_TRACKER_DB": str(tmp / "tracker.db"),
+            "META_PAGE_ID": PAGE, "META_APP_SECRET": SECRET, "META_VERIFY_TOKEN": "bench",
+            "META_ACCESS_TOKEN": TOKEN, "META_GRAPH_URL": graph.url,
+        })
+        actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port",
+                                     str(action_port)], env, tmp,
+                         f"http://127.0.0.1:{action_port}/health")
+        rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(model),
+                               "--endpoints", "endpoints.yml", "--credentials",
+                               "bot/credentials.yml", "--interface", "127.0.0.1", "--port",
+                               str(rasa_port)],
+                      env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/meta/")
+        repo = QueueRepository(make_engine(db_url))
+        try:
+            url = f"http://127.0.0.1:{rasa_port}/webhooks/meta/webhook"
+            latencies, failures, keys = asyncio.run(
+                _burst(url, texts, args.rate, args.seconds, args.resend))
+            burst_end = time.monotonic()
+            stored = repo.pending_inbound()
+            pending_at_end = len(stored)
+            deadline = burst_end + args.drain_timeout
+            while time.monotonic() < deadline and repo.pending_inbound():
+                time.sleep(1.0)
+            drained = time.monotonic() - burst_end
+            left = len(repo.pending_inbound())
+            import sqlalchemy as sa
+            from triage.queue.tables import inbound_messages
+            with repo.engine.begin() as conn:
+                rows = conn.execute(sa.select(inbound_messages.c.message_key)).scalars().all()
+        finally:
+            rasa.close()
+            actions.close()
+    lost = len(keys - set(rows))
+    twice = len(rows) - len(set(rows))
+    print(f"Meta webhook burst: {len(latencies)} deliveries ({len(keys)} unique, the rest "
+          f"re-sent) at {args.rate:.0f}/s for {args.seconds:.0f} s, real-length DMs")
+    print("| acks | 200s | failed | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| {len(latencies)} | {len(latencies) - failures} | {failures} | "
+          f"{statistics.median(latencies):.1f} | {_pct(latencies, 0.95):.1f} | "
+          f"{_pct(latencies, 0.99):.1f} | {max(latencies):.1f} |")
+    print(f"stored {len(set(rows))} of {len(keys)} unique (lost {lost}, stored twice {twice}); "
+          f"backlog at the end of the burst {pending_at_end}; "
+          + (f"drained {drained:.0f} s later ({len(keys) / (args.seconds + drained):.1f} "
+             f"messages/s overall)" if not left else f"{left} still pending after {drained:.0f} s"))
+    return 0 if not (lost or twice or left) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
