@@ -1,13 +1,14 @@
 """`make bench-webhook`: Meta webhook acknowledgements under a burst, and the backlog draining.
 
-Starts the stack as `make run` does (action server, Rasa with the shipped model and the Meta
-channel) against a fake Graph API, then sends signed deliveries at a fixed rate, open loop
+Starts the stack as `make run` does (the webhook receiver, the action server, Rasa with the
+shipped model and its workers) against a fake Graph API, then sends signed deliveries to the
+receiver (or, with `--via rasa`, to the Rasa process's own Meta route) at a fixed rate, open loop
 (the next one leaves on schedule whether or not the last was answered), each one DM of
 real length (150-500 characters, from the development set) in its own thread, a tenth of
 them sent twice. It prints the acknowledgement latencies, what was stored (nothing may be
 lost or stored twice), and how long the stored backlog takes to drain after the burst.
 
-    python -m bench.webhook_burst [--rate 200] [--seconds 60] [--drain-timeout 1800]
+    python -m bench.webhook_burst [--rate 200] [--seconds 60] [--via ingest|rasa]
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def main(argv=None) -> int:
     parser.add_argument("--resend", type=float, default=0.1, help="share sent twice")
     parser.add_argument("--drain-timeout", type=float, default=1800.0)
     parser.add_argument("--model", help="model archive (default: newest in models/)")
+    parser.add_argument("--via", choices=("ingest", "rasa"), default="ingest",
+                        help="the receiver process (default) or the Rasa process's route")
     args = parser.parse_args(argv)
 
     from rasa.model import get_latest_model
@@ -122,7 +125,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name, FakeGraph(access_token=TOKEN,
                                                                app_secret=SECRET) as graph:
         tmp = Path(tmp_name)
-        action_port, rasa_port = free_port(), free_port()
+        action_port, rasa_port, ingest_port = free_port(), free_port(), free_port()
         db_url = f"sqlite:///{tmp / 'queue.db'}"
         env = service_env(db_url, {
             "TRIAGE_ACTION_SECRET": "bench",
@@ -139,9 +142,13 @@ def main(argv=None) -> int:
                                "bot/credentials.yml", "--interface", "127.0.0.1", "--port",
                                str(rasa_port)],
                       env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/meta/")
+        ingest = Server("ingest", [str(VENV_BIN / "python"), "-m", "triage", "ingest", "--port",
+                                   str(ingest_port)], env, tmp,
+                        f"http://127.0.0.1:{ingest_port}/health")
         repo = QueueRepository(make_engine(db_url))
         try:
-            url = f"http://127.0.0.1:{rasa_port}/webhooks/meta/webhook"
+            port = ingest_port if args.via == "ingest" else rasa_port
+            url = f"http://127.0.0.1:{port}/webhooks/meta/webhook"
             latencies, failures, keys = asyncio.run(
                 _burst(url, texts, args.rate, args.seconds, args.resend))
             burst_end = time.monotonic()
@@ -159,10 +166,11 @@ def main(argv=None) -> int:
         finally:
             rasa.close()
             actions.close()
+            ingest.close()
     lost = len(keys - set(rows))
     twice = len(rows) - len(set(rows))
-    print(f"Meta webhook burst: {len(latencies)} deliveries ({len(keys)} unique, the rest "
-          f"re-sent) at {args.rate:.0f}/s for {args.seconds:.0f} s, real-length DMs")
+    print(f"Meta webhook burst via {args.via}: {len(latencies)} deliveries ({len(keys)} unique, "
+          f"the rest re-sent) at {args.rate:.0f}/s for {args.seconds:.0f} s, real-length DMs")
     print("| acks | 200s | failed | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {len(latencies)} | {len(latencies) - failures} | {failures} | "

@@ -26,8 +26,8 @@ def test_triage_core_is_free_of_rasa_and_adapters(path):
     found = set(imports_of(path))
     assert not found & {"rasa", "rasa_sdk", "bot", "actions", "tensorflow"}
     rel = path.relative_to(ROOT).as_posix()
-    if not rel.startswith("triage/portal/"):
-        assert "sanic" not in found
+    if not rel.startswith("triage/portal/") and rel != "triage/ingest/app.py":
+        assert "sanic" not in found  # the portal and the webhook receiver are our servers
     if not rel.startswith("triage/queue/"):
         assert "sqlalchemy" not in found
 

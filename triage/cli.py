@@ -109,6 +109,14 @@ def cmd_portal(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_ingest(args, settings: Settings) -> int:
+    from triage.ingest.app import serve
+
+    print(f"webhook receiver: http://{args.host}:{args.port}/webhooks/meta/webhook", flush=True)
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
 def _read_password(args) -> str:
     import getpass
 
@@ -364,6 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--host", default="127.0.0.1")
     portal.add_argument("--port", type=int, default=int(os.environ.get("TRIAGE_PORTAL_PORT", 8080)))
     portal.set_defaults(func=cmd_portal)
+    ingest = sub.add_parser("ingest", help="run the webhook receiver (store, then answer)")
+    ingest.add_argument("--host", default="127.0.0.1")
+    ingest.add_argument("--port", type=int, default=int(os.environ.get("TRIAGE_INGEST_PORT", 5006)))
+    ingest.set_defaults(func=cmd_ingest)
     users = sub.add_parser("users", help="create portal users, reset passwords, list users")
     users.add_argument("action", choices=("create", "reset-password", "list", "set-role",
                                           "deactivate", "reactivate", "end-sessions",

@@ -41,6 +41,10 @@ class Settings:
     # other processes stored or leases that expired (a wake from its own channels is at once).
     worker_concurrency: int = 4
     worker_poll_seconds: float = 0.5
+    # The Meta app's secret (signatures) and the webhook's verify token, for the standalone
+    # receiver (`python -m triage ingest`); the Rasa channel reads the names credentials.yml gives.
+    meta_app_secret: Optional[str] = dataclasses.field(default=None, repr=False)
+    meta_verify_token: Optional[str] = dataclasses.field(default=None, repr=False)
 
     @property
     def lease(self) -> dt.timedelta:
@@ -69,6 +73,8 @@ class Settings:
                                       defaults.worker_concurrency),
             worker_poll_seconds=_seconds(environ, "TRIAGE_WORKER_POLL_SECONDS",
                                          defaults.worker_poll_seconds),
+            meta_app_secret=environ.get("META_APP_SECRET") or None,
+            meta_verify_token=environ.get("META_VERIFY_TOKEN") or None,
         )
 
     def template_variables(self) -> dict:

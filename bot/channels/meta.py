@@ -26,10 +26,10 @@ webhook answers 503 with the same message, while the rest of the service runs.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import functools
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -37,15 +37,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.workers import message_metadata, workers
-from triage.errors import InputError, PermissionDenied, StoreError
-from triage.meta import MetaEvent, parse_delivery, verify_signature, verify_subscription
-from triage.queue import InboundView, Lease, ReplyContext, Stored
+from triage.errors import PermissionDenied
+from triage.ingest import accept_delivery
+from triage.meta import SIGNATURE_HEADER, verify_subscription
+from triage.queue import InboundView, Lease
 from triage.sender import OutboxSender
-from triage.service import Inbound, shared_service
+from triage.service import shared_service
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1_000_000
 # credentials.yml key -> (default environment variable, required)
 SETTINGS = {
     "page_id": ("META_PAGE_ID", True),
@@ -163,27 +163,6 @@ class MetaInput(InputChannel):
             text, MetaOutput(self.deliver), row.thread_key, input_channel=self.name(),
             metadata=message_metadata(row, lease)))
 
-    def _store(self, events: List[MetaEvent]):
-        service = shared_service()
-        new, duplicates, ignored = 0, 0, 0
-        for event in events:
-            if event.is_echo or not event.text.strip():
-                ignored += 1
-                continue
-            try:
-                stored: Stored = service.accept(Inbound(
-                    f"meta_{event.platform}", event.message_key, event.thread_key,
-                    event.surface, event.text, reply_to=_reply_context(event)))
-            except InputError as exc:
-                ignored += 1
-                log.warning("meta.event_refused key=%s reason=%s", event.message_key, exc)
-                continue
-            if stored.duplicate:
-                duplicates += 1  # finished, or the workers' already (its lease decides)
-            else:
-                new += 1
-        return new, duplicates, ignored
-
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
         workers.register("meta_", lambda row, lease, text: self._run(on_new_message, row, lease,
@@ -215,38 +194,11 @@ class MetaInput(InputChannel):
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            raw = request.body or b""
-            if len(raw) > MAX_BODY_BYTES:
-                return response.json({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
-            try:
-                verify_signature(raw, request.headers.get("X-Hub-Signature-256"),
-                                 self.settings["app_secret"])
-            except PermissionDenied as exc:
-                log.warning("meta.signature_refused reason=%s", exc)
-                return response.json({"error": str(exc)}, status=403)
-            try:
-                events = parse_delivery(raw, MAX_BODY_BYTES)
-            except InputError as exc:
-                return response.json({"error": str(exc)}, status=400)
-            try:
-                new, duplicates, ignored = await asyncio.get_running_loop().run_in_executor(
-                    None, self._store, events)
-            except StoreError:
-                # Not stored: a 5xx makes Meta deliver again later.
-                log.error("meta.store_failed events=%d", len(events))
-                return response.json({"error": "could not store the delivery; retry"}, status=503)
-            log.info("meta.delivery events=%d new=%d duplicates=%d ignored=%d",
-                     len(events), new, duplicates, ignored)
-            if new:
+            answer = await asyncio.get_running_loop().run_in_executor(None, functools.partial(
+                accept_delivery, shared_service(), request.body or b"",
+                request.headers.get(SIGNATURE_HEADER), self.settings["app_secret"]))
+            if answer.new:
                 workers.wake()
-            return response.json({"received": new, "duplicates": duplicates, "ignored": ignored})
+            return response.json(answer.body, status=answer.status)
 
         return hook
-
-
-def _reply_context(event: MetaEvent) -> ReplyContext:
-    sent_at = None
-    if event.timestamp_ms:
-        sent_at = dt.datetime.fromtimestamp(event.timestamp_ms / 1000, tz=dt.timezone.utc)
-        sent_at = sent_at.replace(tzinfo=None)
-    return ReplyContext(event.platform, event.sender_id, event.comment_id, sent_at)

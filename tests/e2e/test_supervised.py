@@ -33,7 +33,7 @@ def _wait(url: str, timeout: float = 180) -> float:
 def supervised(small_model, tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
     ports = {"TRIAGE_PORT": free_port(), "TRIAGE_ACTION_PORT": free_port(),
-             "TRIAGE_PORTAL_PORT": free_port()}
+             "TRIAGE_PORTAL_PORT": free_port(), "TRIAGE_INGEST_PORT": free_port()}
     env = service_env(f"sqlite:///{var / 'triage.db'}", {
         **{k: str(v) for k, v in ports.items()},
         "TRIAGE_VAR_DIR": str(var), "TRIAGE_RUN_MODEL": str(small_model),
@@ -49,7 +49,8 @@ def supervised(small_model, tmp_path_factory):
                             stderr=subprocess.DEVNULL, start_new_session=True)
     urls = {"rasa": f"http://127.0.0.1:{ports['TRIAGE_PORT']}/webhooks/rest/",
             "actions": f"http://127.0.0.1:{ports['TRIAGE_ACTION_PORT']}/health",
-            "portal": f"http://127.0.0.1:{ports['TRIAGE_PORTAL_PORT']}/login"}
+            "portal": f"http://127.0.0.1:{ports['TRIAGE_PORTAL_PORT']}/login",
+            "ingest": f"http://127.0.0.1:{ports['TRIAGE_INGEST_PORT']}/health"}
     try:
         for url in urls.values():
             _wait(url)
@@ -66,7 +67,7 @@ def supervised(small_model, tmp_path_factory):
         proc.wait(timeout=60)
 
 
-@pytest.mark.parametrize("name", ["actions", "portal", "rasa"])
+@pytest.mark.parametrize("name", ["actions", "portal", "ingest", "rasa"])
 def test_a_killed_process_is_restarted_and_answers_again(supervised, name, capsys):
     before = supervised["pid"](name)
     os.kill(before, signal.SIGKILL)

@@ -41,7 +41,13 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, future=True, connect_args={"timeout": 30})
+        # Pooled, not SQLAlchemy 1.4's NullPool for files: opening a connection per
+        # transaction cost more than the write (the pragmas, and a WAL checkpoint on close).
+        pool = {} if url == "sqlite:///:memory:" else {
+            "poolclass": sa.pool.QueuePool, "pool_size": 8, "max_overflow": 8}
+        engine = sa.create_engine(url, future=True,
+                                  connect_args={"timeout": 30, "check_same_thread": False},
+                                  **pool)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,0 +1,76 @@
+"""The webhook receiver: a small sanic app that only verifies, stores and answers.
+
+`python -m triage ingest` runs it (no Rasa, no model, no TensorFlow: it starts in about a
+second). Point Meta's webhook at it; the workers of the Rasa process triage what it stores,
+polling every `TRIAGE_WORKER_POLL_SECONDS`. Routes: `GET /webhooks/meta/webhook` (the
+subscription handshake), `POST /webhooks/meta/webhook` (deliveries), `GET /health`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+
+from sanic import Sanic, response
+from sanic.request import Request
+
+from triage.errors import PermissionDenied
+from triage.ingest import accept_delivery
+from triage.meta import SIGNATURE_HEADER, verify_subscription
+from triage.service import TriageService
+from triage.settings import Settings
+
+__all__ = ["create_app", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, service: TriageService | None = None) -> Sanic:
+    missing = [name for name, value in (("META_APP_SECRET", settings.meta_app_secret),
+                                        ("META_VERIFY_TOKEN", settings.meta_verify_token))
+               if not value]
+    stopped = ("Meta receiver: set the environment variable(s) " + ", ".join(missing)
+               + " before starting it") if missing else None
+    if stopped:
+        log.error("ingest.meta_stopped %s", stopped)
+    service = service or TriageService.from_settings(settings)
+    # SQLite takes one writer at a time, and writers that collide back off by sleeping, so
+    # one thread stores everything; a server database takes a few at once.
+    sqlite = settings.database_url.startswith("sqlite")
+    storing = ThreadPoolExecutor(max_workers=1 if sqlite else 4, thread_name_prefix="ingest")
+    app = Sanic("triage_ingest")
+    app.config.REQUEST_MAX_SIZE = 2_000_000  # larger bodies get our own 413 with a reason
+
+    @app.middleware("request")
+    async def refuse_when_unconfigured(request: Request):
+        if stopped and request.path.startswith("/webhooks/meta"):
+            return response.json({"error": stopped}, status=503)
+        return None
+
+    @app.get("/health")
+    async def health(_: Request):
+        return response.json({"status": "ok"})
+
+    @app.get("/webhooks/meta/webhook")
+    async def verify(request: Request):
+        args = {k: request.args.get(k) for k in ("hub.mode", "hub.verify_token", "hub.challenge")}
+        try:
+            return response.text(verify_subscription(args, settings.meta_verify_token))
+        except PermissionDenied as exc:
+            return response.json({"error": str(exc)}, status=403)
+
+    @app.post("/webhooks/meta/webhook")
+    async def receive(request: Request):
+        answer = await asyncio.get_running_loop().run_in_executor(storing, partial(
+            accept_delivery, service, request.body or b"",
+            request.headers.get(SIGNATURE_HEADER), settings.meta_app_secret))
+        return response.json(answer.body, status=answer.status)
+
+    return app
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5006) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    create_app(settings).run(host=host, port=port, workers=1, access_log=False)
