@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import os
 import unicodedata
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from triage import phi
 from triage.errors import InputError, StoreError
@@ -138,15 +138,33 @@ class TriageService:
         """Validate and store a message, and nothing more: what a webhook does before its
         200. Reading it for PHI waits for the worker (`prepare`); only the crisis phrase is
         looked for now, so a backlog is worked emergencies first."""
-        text = self._validated(inbound)
-        crisis = crisis_signal(text)
-        stored = self.repository.store_inbound(
-            NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
-                       original_text=text, redacted_text=None, reply_to=inbound.reply_to,
-                       crisis=crisis.value if crisis else None))
-        log.info("inbound.accepted id=%s channel=%s duplicate=%s", stored.id, inbound.channel,
-                 stored.duplicate)
-        return stored
+        result = self.accept_many([inbound])[0]
+        if isinstance(result, InputError):
+            raise result
+        return result
+
+    def accept_many(self, inbounds: Sequence[Inbound]) -> List[Union[Stored, InputError]]:
+        """`accept` for several messages, stored in one transaction: each result is its
+        Stored row or the InputError that refused it (a StoreError stores none)."""
+        results: List[Union[Stored, InputError]] = []
+        valid: List[Tuple[int, NewInbound]] = []
+        for inbound in inbounds:
+            try:
+                text = self._validated(inbound)
+            except InputError as exc:
+                results.append(exc)
+                continue
+            crisis = crisis_signal(text)
+            valid.append((len(results), NewInbound(
+                inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
+                original_text=text, redacted_text=None, reply_to=inbound.reply_to,
+                crisis=crisis.value if crisis else None)))
+            results.append(None)  # type: ignore[arg-type] - filled in below
+        for (index, msg), stored in zip(valid, self.repository.store_many([m for _, m in valid])):
+            results[index] = stored
+            log.info("inbound.accepted id=%s channel=%s duplicate=%s", stored.id, msg.channel,
+                     stored.duplicate)
+        return results
 
     def receive(self, inbound: Inbound, lease: bool = False) -> Received:
         """Validate, de-identify and store a message, for a caller that handles it at once

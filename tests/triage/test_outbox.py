@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.fakes.graph_server import FakeGraph
+from triage.errors import InputError
 from triage.graph import HttpGraphApi
 from triage.parse import Parse
 from triage.policy import Reason
@@ -107,6 +108,20 @@ def test_a_message_stored_first_is_read_for_phi_by_its_worker(service):
     outcome = service.handle(lease, text, Parse("clinical_request", 0.9, ("NAME", "PHONE")))
     case = service.repository.get_case(outcome.case_reference)
     assert case.redacted_text == row.redacted_text
+
+
+def test_many_messages_are_stored_at_once_and_duplicates_found(service):
+    first = service.accept(Inbound("rest", "k1", "t1", "private_message", "hello"))
+    batch = [Inbound("rest", key, "t1", "private_message", text) for key, text in
+             [("k1", "hello"), ("k2", "where do I park"), ("k2", "where do I park"),
+              ("k3", "   "), ("k4", "thanks")]]
+    results = service.accept_many(batch)
+    assert results[0].duplicate and results[0].id == first.id  # stored before
+    assert not results[1].duplicate and results[2].duplicate    # twice in the same batch
+    assert results[2].id == results[1].id
+    assert isinstance(results[3], InputError)                   # refused, the rest stored
+    assert not results[4].duplicate
+    assert len(service.repository.pending_inbound()) == 3
 
 
 def test_a_stored_message_is_leased_with_its_insert_when_asked(service):

@@ -14,14 +14,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from typing import List, Optional
+from typing import List, Optional, Sequence, Tuple
 
 from triage.errors import InputError, PermissionDenied, StoreError
 from triage.meta.events import MetaEvent
 from triage.meta.webhook import MAX_BODY_BYTES, parse_delivery, verify_signature
 from triage.queue import ReplyContext
 
-__all__ = ["Answer", "accept_delivery", "reply_context"]
+__all__ = ["Answer", "accept_deliveries", "accept_delivery", "reply_context"]
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,54 @@ def reply_context(event: MetaEvent) -> ReplyContext:
 
 def accept_delivery(service, raw: bytes, signature: Optional[str], app_secret: str) -> Answer:
     """Verify, parse and store one delivery (blocking: run it off the event loop)."""
+    return accept_deliveries(service, [(raw, signature)], app_secret)[0]
+
+
+def accept_deliveries(service, deliveries: Sequence[Tuple[bytes, Optional[str]]],
+                      app_secret: str) -> List[Answer]:
+    """`accept_delivery` for several deliveries at once, their events stored in one
+    transaction (one commit for a burst). Each gets its own answer; if the store fails,
+    every delivery with something to store gets the 503."""
     from triage.service import Inbound
 
+    answers: List[Optional[Answer]] = []
+    inbounds: List[Inbound] = []
+    owners: List[int] = []  # the delivery each inbound came from
+    counts: List[List[int]] = []  # [new, duplicates, ignored] per delivery
+    for index, (raw, signature) in enumerate(deliveries):
+        counts.append([0, 0, 0])
+        refused = _refusal(raw, signature, app_secret)
+        if isinstance(refused, Answer):
+            answers.append(refused)
+            continue
+        answers.append(None)
+        for event in refused:
+            if event.is_echo or not event.text.strip():
+                counts[index][2] += 1
+                continue
+            inbounds.append(Inbound(f"meta_{event.platform}", event.message_key,
+                                    event.thread_key, event.surface, event.text,
+                                    reply_to=reply_context(event)))
+            owners.append(index)
+    try:
+        results = service.accept_many(inbounds) if inbounds else []
+    except StoreError:
+        log.error("meta.store_failed events=%d", len(inbounds))
+        failed = set(owners)
+        return [Answer(503, {"error": "could not store the delivery; retry"})
+                if i in failed else (a or _counted(counts[i])) for i, a in enumerate(answers)]
+    for owner, inbound, result in zip(owners, inbounds, results):
+        if isinstance(result, InputError):
+            counts[owner][2] += 1
+            log.warning("meta.event_refused key=%s reason=%s", inbound.message_key, result)
+        else:
+            # A stored event, finished or not, is the workers' already (its lease decides).
+            counts[owner][1 if result.duplicate else 0] += 1
+    return [a or _counted(counts[i]) for i, a in enumerate(answers)]
+
+
+def _refusal(raw: bytes, signature: Optional[str], app_secret: str):
+    """The events of a well-signed, well-formed delivery, or the Answer that refuses it."""
     if len(raw) > MAX_BODY_BYTES:
         return Answer(413, {"error": f"body larger than {MAX_BODY_BYTES} bytes"})
     try:
@@ -53,30 +99,12 @@ def accept_delivery(service, raw: bytes, signature: Optional[str], app_secret: s
         log.warning("meta.signature_refused reason=%s", exc)
         return Answer(403, {"error": str(exc)})
     try:
-        events: List[MetaEvent] = parse_delivery(raw, MAX_BODY_BYTES)
+        return parse_delivery(raw, MAX_BODY_BYTES)
     except InputError as exc:
         return Answer(400, {"error": str(exc)})
-    new = duplicates = ignored = 0
-    try:
-        for event in events:
-            if event.is_echo or not event.text.strip():
-                ignored += 1
-                continue
-            try:
-                stored = service.accept(Inbound(
-                    f"meta_{event.platform}", event.message_key, event.thread_key,
-                    event.surface, event.text, reply_to=reply_context(event)))
-            except InputError as exc:
-                ignored += 1
-                log.warning("meta.event_refused key=%s reason=%s", event.message_key, exc)
-                continue
-            # A stored event, finished or not, is the workers' already (its lease decides).
-            duplicates += stored.duplicate
-            new += not stored.duplicate
-    except StoreError:
-        # Not all stored: a 5xx makes Meta deliver again later (what was stored dedupes).
-        log.error("meta.store_failed events=%d", len(events))
-        return Answer(503, {"error": "could not store the delivery; retry"})
-    log.info("meta.delivery events=%d new=%d duplicates=%d ignored=%d",
-             len(events), new, duplicates, ignored)
+
+
+def _counted(count: List[int]) -> Answer:
+    new, duplicates, ignored = count
+    log.info("meta.delivery new=%d duplicates=%d ignored=%d", new, duplicates, ignored)
     return Answer(200, {"received": new, "duplicates": duplicates, "ignored": ignored}, new)

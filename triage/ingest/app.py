@@ -12,12 +12,13 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import Callable, List, Optional, Tuple
 
 from sanic import Sanic, response
 from sanic.request import Request
 
 from triage.errors import PermissionDenied
-from triage.ingest import accept_delivery
+from triage.ingest import Answer, accept_deliveries
 from triage.meta import SIGNATURE_HEADER, verify_subscription
 from triage.service import TriageService
 from triage.settings import Settings
@@ -61,14 +62,61 @@ def create_app(settings: Settings, service: TriageService | None = None) -> Sani
         except PermissionDenied as exc:
             return response.json({"error": str(exc)}, status=403)
 
+    batcher = _Batcher(partial(accept_deliveries, service, app_secret=settings.meta_app_secret),
+                       storing)
+
     @app.post("/webhooks/meta/webhook")
     async def receive(request: Request):
-        answer = await asyncio.get_running_loop().run_in_executor(storing, partial(
-            accept_delivery, service, request.body or b"",
-            request.headers.get(SIGNATURE_HEADER), settings.meta_app_secret))
+        answer = await batcher.submit(request.body or b"", request.headers.get(SIGNATURE_HEADER))
         return response.json(answer.body, status=answer.status)
 
     return app
+
+
+class _Batcher:
+    """Group commit: the deliveries that arrive while one batch is being stored go into the
+    next, stored in one transaction, so a burst costs one commit per batch, not per
+    delivery. Each delivery is answered only after its batch is committed."""
+
+    MAX_BATCH = 64
+
+    def __init__(self, store: Callable[[List[Tuple[bytes, Optional[str]]]], List[Answer]],
+                 executor: ThreadPoolExecutor) -> None:
+        self._store = store
+        self._executor = executor
+        self._pending: List[Tuple[bytes, Optional[str], asyncio.Future]] = []
+        self._wake: Optional[asyncio.Event] = None
+        self._task: Optional[asyncio.Task] = None
+
+    async def submit(self, raw: bytes, signature: Optional[str]) -> Answer:
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._wake = asyncio.Event()
+            self._pending = []
+            self._task = loop.create_task(self._run())
+        future = loop.create_future()
+        self._pending.append((raw, signature, future))
+        self._wake.set()
+        return await future
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch = self._pending[: self.MAX_BATCH]
+                del self._pending[: self.MAX_BATCH]
+                try:
+                    answers = await loop.run_in_executor(
+                        self._executor, self._store, [(raw, sig) for raw, sig, _ in batch])
+                except Exception as exc:  # noqa: BLE001 - answer every waiting delivery
+                    log.error("ingest.batch_failed error=%s", type(exc).__name__)
+                    answers = [Answer(503, {"error": "could not store the delivery; retry"})
+                               ] * len(batch)
+                for (_, _, future), answer in zip(batch, answers):
+                    if not future.done():
+                        future.set_result(answer)
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 5006) -> None:

@@ -16,7 +16,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import uuid
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -131,18 +131,8 @@ class IntakeMixin(Store):
         """Insert before anything answers it; a redelivery returns the first row. With
         `lease_for`, a new row is stored already leased to the caller (no worker can take it
         in between); a redelivery of an unfinished one is leased if it can be."""
-        reply = msg.reply_to
         now = self._now()
-        values = dict(
-            channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
-            surface=msg.surface, original_text=msg.original_text,
-            redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
-            crisis=msg.crisis, received_at=now, status="received",
-            platform=reply.platform if reply else None,
-            sender_id=reply.sender_id if reply else None,
-            comment_id=reply.comment_id if reply else None,
-            sent_at=reply.sent_at if reply else None,
-        )
+        values = _inbound_values(msg, now)
         lease = None
         if lease_for is not None:
             lease = Lease(0, str(uuid.uuid4()), now + lease_for, 1)
@@ -172,6 +162,55 @@ class IntakeMixin(Store):
                 taken = self._lease(session, row.id, now, lease_for)
                 return Stored(row.id, True, "processing" if taken else row.status, taken)
             return Stored(row.id, True, row.status)
+
+    def store_many(self, msgs: Sequence[NewInbound]) -> List[Stored]:
+        """Insert several messages in one transaction (one commit for a burst of deliveries);
+        a message stored before, or earlier in the same call, comes back as a duplicate.
+        All or nothing: a StoreError means none of them is stored. Three statements for the
+        whole batch, not one per message: find the stored ones, insert the rest, read ids."""
+        if not msgs:
+            return []
+        now = self._now()
+        m = inbound_messages.c
+        keys = sorted({(msg.channel, msg.message_key) for msg in msgs})
+        try:
+            with self._begin() as session:
+                def stored_rows():
+                    rows = {}
+                    for channel in {c for c, _ in keys}:
+                        wanted = [k for c, k in keys if c == channel]
+                        for start in range(0, len(wanted), 500):
+                            rows.update(((channel, r.message_key), (r.id, r.status))
+                                        for r in session.execute(
+                                            sa.select(m.id, m.message_key, m.status).where(
+                                                m.channel == channel,
+                                                m.message_key.in_(wanted[start:start + 500]))))
+                    return rows
+
+                before = stored_rows()
+                fresh, seen = [], set(before)
+                for msg in msgs:
+                    key = (msg.channel, msg.message_key)
+                    if key not in seen:
+                        seen.add(key)
+                        fresh.append(_inbound_values(msg, now))
+                if fresh:
+                    session.execute(sa.insert(inbound_messages), fresh)
+                after = stored_rows() if fresh else before
+        except IntegrityError:
+            # Another process stored one of them meanwhile: the batch was rolled back whole;
+            # store them one by one, each insert deciding for itself.
+            return [self.store_inbound(msg) for msg in msgs]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store inbound messages: {type(exc).__name__}") from exc
+        out, first = [], set()
+        for msg in msgs:
+            key = (msg.channel, msg.message_key)
+            row_id, status = after[key]
+            duplicate = key in before or key in first
+            first.add(key)
+            out.append(Stored(row_id, duplicate, status))
+        return out
 
     # -- leases ------------------------------------------------------------------------
     def lease_message(self, inbound_id: int, lease_for: dt.timedelta) -> Optional[Lease]:
@@ -307,3 +346,17 @@ class IntakeMixin(Store):
         return session.execute(sa.select(d.id).where(
             d.operation == "private_reply", d.target_id == comment_id,
             d.status.in_(("pending", "sending", "sent", "unknown")))).first() is not None
+
+
+def _inbound_values(msg: NewInbound, now: dt.datetime) -> dict:
+    reply = msg.reply_to
+    return dict(
+        channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
+        surface=msg.surface, original_text=msg.original_text,
+        redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
+        crisis=msg.crisis, received_at=now, status="received",
+        platform=reply.platform if reply else None,
+        sender_id=reply.sender_id if reply else None,
+        comment_id=reply.comment_id if reply else None,
+        sent_at=reply.sent_at if reply else None,
+    )
