@@ -1,4 +1,4 @@
-.PHONY: run test train check bench bench-webhook bench-phi compare eval phi-eval corpus
+.PHONY: run test train check bench bench-webhook bench-thread bench-phi compare eval phi-eval corpus
 run:      ## set up and run the service (SQLite)
 	scripts/run
 test:     ## set up and run the whole test suite
@@ -11,6 +11,8 @@ bench:    ## parse latency and turn throughput, side by side with the baseline
 	scripts/bootstrap.sh && .venv/bin/python -m bench.run
 bench-webhook: ## Meta webhook acks under a burst of signed deliveries, and the backlog draining
 	scripts/bootstrap.sh && .venv/bin/python -m bench.webhook_burst
+bench-thread: ## turn 1 against turn 400 of one thread, stock tracker store beside ours
+	scripts/bootstrap.sh && .venv/bin/python -m bench.long_thread
 bench-phi: ## what each PHI detector costs on a 300-character message, beside the 1 ms budget
 	scripts/bootstrap.sh && .venv/bin/python -m bench.phi
 phi-eval: ## PHI detection on the red-team set (tests/phi): recall per type, false alarms, floors
