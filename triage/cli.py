@@ -32,7 +32,8 @@ def cmd_classify(args, settings: Settings) -> int:
     from triage.classifier import load_classifier
 
     service = _service(settings)
-    classifier = load_classifier(args.classifier, Path(args.model or settings.model_path))
+    classifier = load_classifier(args.classifier or settings.classifier,
+                                 Path(args.model or settings.model_path))
     ok, bad = run_batch(service, classifier, iter(sys.stdin), sys.stdout, sys.stderr)
     sys.stderr.write(f"triaged {ok} lines, {bad} rejected\n")
     return 1 if bad else 0
@@ -103,17 +104,19 @@ def cmd_inbox_pending(args, settings: Settings) -> int:
 def cmd_portal(args, settings: Settings) -> int:
     from triage.portal import serve
 
-    print(f"portal: http://{args.host}:{args.port}/  (first admin: "
+    port = args.port or settings.portal_port
+    print(f"portal: http://{args.host}:{port}/  (first admin: "
           "python -m triage users create --username NAME --role admin)", flush=True)
-    serve(settings, host=args.host, port=args.port)
+    serve(settings, host=args.host, port=port)
     return 0
 
 
 def cmd_ingest(args, settings: Settings) -> int:
     from triage.ingest.app import serve
 
-    print(f"webhook receiver: http://{args.host}:{args.port}/webhooks/meta/webhook", flush=True)
-    serve(settings, host=args.host, port=args.port)
+    port = args.port or settings.ingest_port
+    print(f"webhook receiver: http://{args.host}:{port}/webhooks/meta/webhook", flush=True)
+    serve(settings, host=args.host, port=port)
     return 0
 
 
@@ -357,8 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     classify = sub.add_parser("classify", help="triage JSON Lines from stdin to stdout")
     classify.add_argument("--model", help="model file or folder (default: models/)")
-    classify.add_argument("--classifier", default=os.environ.get(
-        "TRIAGE_CLASSIFIER", "bot.classifier:load_classifier"))
+    classify.add_argument("--classifier", help="module:function that loads the classifier "
+                          "(default: TRIAGE_CLASSIFIER, or bot.classifier:load_classifier)")
     classify.set_defaults(func=cmd_classify)
     check = sub.add_parser("check-templates", help="fail on unapproved or unknown templates")
     check.add_argument("--today", help="check as of this date (YYYY-MM-DD)")
@@ -370,11 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
     pending.set_defaults(func=cmd_inbox_pending)
     portal = sub.add_parser("portal", help="run the moderators' portal")
     portal.add_argument("--host", default="127.0.0.1")
-    portal.add_argument("--port", type=int, default=int(os.environ.get("TRIAGE_PORTAL_PORT", 8080)))
+    portal.add_argument("--port", type=int, help="default: TRIAGE_PORTAL_PORT, or 8080")
     portal.set_defaults(func=cmd_portal)
     ingest = sub.add_parser("ingest", help="run the webhook receiver (store, then answer)")
     ingest.add_argument("--host", default="127.0.0.1")
-    ingest.add_argument("--port", type=int, default=int(os.environ.get("TRIAGE_INGEST_PORT", 5006)))
+    ingest.add_argument("--port", type=int, help="default: TRIAGE_INGEST_PORT, or 5006")
     ingest.set_defaults(func=cmd_ingest)
     users = sub.add_parser("users", help="create portal users, reset passwords, list users")
     users.add_argument("action", choices=("create", "reset-password", "list", "set-role",

@@ -26,6 +26,10 @@ class Settings:
     templates_path: Path = _PACKAGE_DIR / "replies" / "templates.yml"
     taxonomy_path: Path = _PACKAGE_DIR / "taxonomy" / "categories.yml"
     model_path: Path = REPO_ROOT / "models"
+    # The batch CLI's classifier loader (module:function).
+    classifier: str = "bot.classifier:load_classifier"
+    portal_port: int = 8080
+    ingest_port: int = 5006
     # Shared secret between the Rasa server and the action server.
     action_secret: Optional[str] = None
     # Above Meta's own limits (8,000 characters for a comment), so no real message is refused.
@@ -63,6 +67,9 @@ class Settings:
             templates_path=Path(environ.get("TRIAGE_TEMPLATES", defaults.templates_path)),
             taxonomy_path=Path(environ.get("TRIAGE_TAXONOMY", defaults.taxonomy_path)),
             model_path=Path(environ.get("TRIAGE_MODEL", defaults.model_path)),
+            classifier=environ.get("TRIAGE_CLASSIFIER", defaults.classifier),
+            portal_port=_count(environ, "TRIAGE_PORTAL_PORT", defaults.portal_port),
+            ingest_port=_count(environ, "TRIAGE_INGEST_PORT", defaults.ingest_port),
             action_secret=environ.get("TRIAGE_ACTION_SECRET") or None,
             max_message_chars=max_chars,
             hide_phi_comments=environ.get("TRIAGE_HIDE_PHI_COMMENTS", "1") != "0",
