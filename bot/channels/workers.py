@@ -114,18 +114,6 @@ class Workers:
             task.add_done_callback(self._running.discard)
         return len(claimed)
 
-    async def drain(self, concurrency: int = 1, limit: int = 10_000) -> int:
-        """Run what is stored now until nothing is left (tests, and a replica's shutdown)."""
-        done = 0
-        while done < limit:
-            started = await self.fill(concurrency)
-            if not started and not self._running:
-                return done
-            done += started
-            if self._running:
-                await asyncio.wait(set(self._running), return_when=asyncio.FIRST_COMPLETED)
-        return done
-
     async def _turn(self, row: InboundView, lease: Lease) -> None:
         try:
             text = await asyncio.get_running_loop().run_in_executor(
