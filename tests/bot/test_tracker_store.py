@@ -40,7 +40,7 @@ def _turn(n: int):
 
 
 def test_a_long_thread_loads_its_latest_events_only_and_stores_every_one(store, domain):
-    run = asyncio.get_event_loop().run_until_complete
+    run = asyncio.run  # a fresh loop per call: the suite may have left none current
     events = [ActionExecuted("action_session_start", timestamp=999),
               SessionStarted(timestamp=999), ActionExecuted("action_listen", timestamp=999)]
     for n in range(400):
