@@ -19,6 +19,7 @@ from triage.policy import Action, Decision, Reason, ThreadState, decide
 from triage.graph import Skipped, plan_delivery
 from triage.queue import (
     Escalation,
+    InboundView,
     Lease,
     LeaseLost,
     NewInbound,
@@ -170,37 +171,33 @@ class TriageService:
         """Validate, de-identify and store a message, for a caller that handles it at once
         (the REST channel's waiting client); with `lease`, the row is stored leased to it."""
         text = self._validated(inbound)
-        findings = phi.detect(text)
-        types = tuple(phi.phi_types(findings))
+        redacted, types = _read_for_phi(text)
         # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
         deidentified = phi.deidentify(text)
         crisis = crisis_signal(deidentified)
         stored = self.repository.store_inbound(
             NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
-                       original_text=text, redacted_text=phi.redact(text, findings),
+                       original_text=text, redacted_text=redacted,
                        phi_types=types, reply_to=inbound.reply_to,
                        crisis=crisis.value if crisis else None),
             lease_for=self.settings.lease if lease else None,
         )
         if stored.duplicate and stored.lease is not None:
-            # Stored before by `accept` and never read: record what this reading found.
-            self.repository.record_deidentified(stored.lease, phi.redact(text, findings), types)
+            # Stored before by `accept` and maybe never read: record what this reading found.
+            self.repository.record_deidentified(stored.lease, redacted, types)
         log.info("inbound.stored id=%s channel=%s duplicate=%s phi_types=%s",
                  stored.id, inbound.channel, stored.duplicate, ",".join(types))
         return Received(stored, deidentified, types)
 
-    def prepare(self, lease: Lease) -> str:
-        """A leased message as Rasa sees it (identifiers replaced). A message stored by
-        `accept` is read for PHI here, once: its redacted text and PHI types are recorded
-        under the lease. Reads the original inside the service only: it never leaves this
-        process unredacted."""
+    def prepare(self, row: InboundView, lease: Lease) -> str:
+        """A leased message (`row`, as the lease found it) as Rasa sees it, identifiers
+        replaced. A message stored by `accept` is read for PHI here, once: its redacted text
+        and PHI types are recorded under the lease. Reads the original inside the service
+        only: it never leaves this process unredacted."""
         text = self.repository.original_text(lease.inbound_id)
-        deidentified = phi.deidentify(text)
-        if self.repository.get_inbound(lease.inbound_id).redacted_text is None:
-            findings = phi.detect(text)
-            self.repository.record_deidentified(lease, phi.redact(text, findings),
-                                                tuple(phi.phi_types(findings)))
-        return deidentified
+        if row.redacted_text is None:
+            self.repository.record_deidentified(lease, *_read_for_phi(text))
+        return phi.deidentify(text)
 
     # -- decisions -------------------------------------------------------------
     def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False) -> Decision:
@@ -246,10 +243,8 @@ class TriageService:
         if unit.message.redacted_text is None:
             # Stored first and handled without `prepare` (a caller with its own text): the
             # case must still hold the redacted text.
-            original = self.repository.original_text(unit.message.id)
-            findings = phi.detect(original)
-            unit.record_deidentified(phi.redact(original, findings),
-                                     tuple(phi.phi_types(findings)))
+            unit.record_deidentified(*_read_for_phi(
+                self.repository.original_text(unit.message.id)))
         msg = unit.message
         owned = unit.open_case() is not None
         decision = self.assess(text, parse, msg.surface, human_owned=owned)
@@ -339,6 +334,13 @@ class TriageService:
                                   held, human=True)
         self.repository.plan_operations(ops, self.undelivered_sla_hours)
         return len(ops)
+
+
+def _read_for_phi(text: str) -> Tuple[str, Tuple[str, ...]]:
+    """What the queue keeps of a message: its redacted text (health details hidden too) and
+    its PHI types."""
+    findings = phi.detect(text)
+    return phi.redact(text, findings), tuple(phi.phi_types(findings))
 
 
 _shared: Optional[TriageService] = None

@@ -117,7 +117,7 @@ class Workers:
     async def _turn(self, row: InboundView, lease: Lease) -> None:
         try:
             text = await asyncio.get_running_loop().run_in_executor(
-                None, shared_service().prepare, lease)
+                None, shared_service().prepare, row, lease)
             await self._runner_for(row.channel)(row, lease, text)
         except Exception as exc:  # noqa: BLE001 - the lease expires; the loop takes it again
             log.error("workers.turn_failed inbound_id=%s error=%s", row.id, type(exc).__name__)

@@ -99,8 +99,8 @@ def test_a_message_stored_first_is_read_for_phi_by_its_worker(service):
                                     "my son Jake Miller has a fever, call 312-555-0199"))
     row = service.repository.get_inbound(stored.id)
     assert row.redacted_text is None and row.phi_types == "" and row.status == "received"
-    (_, lease), = service.repository.lease_next(dt.timedelta(minutes=1))
-    text = service.prepare(lease)
+    (leased, lease), = service.repository.lease_next(dt.timedelta(minutes=1))
+    text = service.prepare(leased, lease)
     assert "Jake" not in text and "0199" not in text and "fever" in text
     row = service.repository.get_inbound(stored.id)
     assert "Jake" not in row.redacted_text and "fever" not in row.redacted_text

@@ -104,11 +104,7 @@ class TriageUnit:
 
     def record_deidentified(self, redacted_text: str, phi_types: Tuple[str, ...]) -> None:
         """What reading the message for PHI found, if nobody recorded it yet."""
-        self._session.execute(
-            sa.update(inbound_messages)
-            .where(inbound_messages.c.id == self.message.id,
-                   inbound_messages.c.redacted_text.is_(None))
-            .values(redacted_text=redacted_text, phi_types=",".join(phi_types)))
+        self._session.execute(_record_deidentified(self.message.id, redacted_text, phi_types))
         self.message = dataclasses.replace(self.message, redacted_text=redacted_text,
                                            phi_types=",".join(phi_types))
 
@@ -269,16 +265,12 @@ class IntakeMixin(Store):
     def record_deidentified(self, lease: Lease, redacted_text: str,
                             phi_types: Tuple[str, ...]) -> bool:
         """Store what a worker's de-identification found, once, under its lease; False if
-        the lease is gone (another worker has the message now)."""
+        the lease is gone (another worker has the message now) or it was recorded before."""
         m = inbound_messages.c
         with self._begin() as session:
             return session.execute(
-                sa.update(inbound_messages)
-                .where(m.id == lease.inbound_id, m.lease_token == lease.token,
-                       m.status == "processing")
-                .values(redacted_text=sa.func.coalesce(m.redacted_text, redacted_text),
-                        phi_types=sa.case((m.redacted_text.is_(None), ",".join(phi_types)),
-                                          else_=m.phi_types))
+                _record_deidentified(lease.inbound_id, redacted_text, phi_types)
+                .where(m.lease_token == lease.token, m.status == "processing")
             ).rowcount == 1
 
     @contextlib.contextmanager
@@ -360,3 +352,11 @@ def _inbound_values(msg: NewInbound, now: dt.datetime) -> dict:
         comment_id=reply.comment_id if reply else None,
         sent_at=reply.sent_at if reply else None,
     )
+
+
+def _record_deidentified(inbound_id: int, redacted_text: str, phi_types: Tuple[str, ...]):
+    """The update that records a message's redacted text and PHI types, only if unread."""
+    m = inbound_messages.c
+    return (sa.update(inbound_messages)
+            .where(m.id == inbound_id, m.redacted_text.is_(None))
+            .values(redacted_text=redacted_text, phi_types=",".join(phi_types)))
