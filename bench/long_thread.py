@@ -20,7 +20,7 @@ from typing import List
 
 import requests
 
-from tests.rasa_support import VENV_BIN, Server, free_port, service_env
+from bench.stack import bot_stack
 from triage.settings import REPO_ROOT
 
 TEXTS = ["what are your visiting hours?", "where do I park for the clinic?",
@@ -36,31 +36,15 @@ def _endpoints(tmp: Path, tracker_type: str) -> Path:
 
 
 def _thread(model: str, endpoints: Path, tmp: Path, turns: int) -> List[float]:
-    action_port, rasa_port = free_port(), free_port()
-    env = service_env(f"sqlite:///{tmp / f'q-{rasa_port}.db'}", {
-        "TRIAGE_ACTION_SECRET": "bench",
-        "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRIAGE_TRACKER_DB": str(tmp / f"tracker-{rasa_port}.db"),
-    })
-    actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port",
-                                 str(action_port)], env, tmp,
-                     f"http://127.0.0.1:{action_port}/health")
-    rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", model, "--endpoints",
-                           str(endpoints), "--credentials", "bot/credentials.yml",
-                           "--interface", "127.0.0.1", "--port", str(rasa_port)],
-                  env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
-    url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
     timings = []
-    try:
+    with bot_stack(model, tmp, endpoints=endpoints) as stack:
+        url = f"{stack.rasa_url}/webhooks/rest/webhook"
         for n in range(turns):
             start = time.perf_counter()
             reply = requests.post(url, json={"sender": "one-long-thread",
                                              "message": TEXTS[n % len(TEXTS)]}, timeout=60)
             reply.raise_for_status()
             timings.append((time.perf_counter() - start) * 1000)
-    finally:
-        rasa.close()
-        actions.close()
     return timings
 
 

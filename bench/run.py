@@ -20,7 +20,7 @@ from typing import List, Tuple
 import requests
 
 from bot.evaluate import evaluate_model, load_heldout
-from tests.rasa_support import VENV_BIN, Server, free_port, service_env
+from bench.stack import bot_stack
 from triage.settings import REPO_ROOT
 
 TURNS = 185
@@ -45,25 +45,11 @@ def _turns(url: str, texts: List[str]) -> List[float]:
 
 
 def _stack(model: Path, credentials: Path, tmp: Path, texts: List[str]) -> Tuple[List[float], float]:
-    action_port, rasa_port = free_port(), free_port()
-    env = service_env(f"sqlite:///{tmp / f'q-{rasa_port}.db'}", {
-        "TRIAGE_ACTION_SECRET": "bench", "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRIAGE_TRACKER_DB": str(tmp / f"tracker-{rasa_port}.db"),
-    })
-    actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port",
-                                 str(action_port)], env, tmp, f"http://127.0.0.1:{action_port}/health")
-    rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
-                           "endpoints.yml", "--credentials", str(credentials), "--interface",
-                           "127.0.0.1", "--port", str(rasa_port)],
-                  env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/rest/")
-    try:
-        url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    with bot_stack(str(model), tmp, credentials=credentials) as stack:
+        url = f"{stack.rasa_url}/webhooks/rest/webhook"
         _turns(url, texts[:10])  # warm-up
         timings = _turns(url, texts)
-        return timings, _rss_mb(rasa.proc.pid) + _rss_mb(actions.proc.pid)
-    finally:
-        rasa.close()
-        actions.close()
+        return timings, _rss_mb(stack.rasa.proc.pid) + _rss_mb(stack.actions.proc.pid)
 
 
 def _row(name: str, timings: List[float], rss: float, base: float) -> str:

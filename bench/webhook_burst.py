@@ -26,11 +26,14 @@ from pathlib import Path
 from typing import List, Tuple
 
 import aiohttp
+import sqlalchemy as sa
 
 from tests.fakes.graph_server import FakeGraph
-from tests.rasa_support import VENV_BIN, Server, free_port, service_env
+from bench.stack import bot_stack
+from tests.rasa_support import VENV_BIN, Server, free_port
 from triage.meta import sign
 from triage.queue import QueueRepository, make_engine
+from triage.queue.tables import inbound_messages
 from triage.settings import REPO_ROOT
 
 PAGE, SECRET, TOKEN = "104598372210345", "bench-app-secret", "bench-page-token"
@@ -125,48 +128,30 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name, FakeGraph(access_token=TOKEN,
                                                                app_secret=SECRET) as graph:
         tmp = Path(tmp_name)
-        action_port, rasa_port, ingest_port = free_port(), free_port(), free_port()
-        db_url = f"sqlite:///{tmp / 'queue.db'}"
-        env = service_env(db_url, {
-            "TRIAGE_ACTION_SECRET": "bench",
-            "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-            "TRIAGE_TRACKER_DB": str(tmp / "tracker.db"),
-            "META_PAGE_ID": PAGE, "META_APP_SECRET": SECRET, "META_VERIFY_TOKEN": "bench",
-            "META_ACCESS_TOKEN": TOKEN, "META_GRAPH_URL": graph.url,
-        })
-        actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port",
-                                     str(action_port)], env, tmp,
-                         f"http://127.0.0.1:{action_port}/health")
-        rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(model),
-                               "--endpoints", "endpoints.yml", "--credentials",
-                               "bot/credentials.yml", "--interface", "127.0.0.1", "--port",
-                               str(rasa_port)],
-                      env, tmp, f"http://127.0.0.1:{rasa_port}/webhooks/meta/")
-        ingest = Server("ingest", [str(VENV_BIN / "python"), "-m", "triage", "ingest", "--port",
-                                   str(ingest_port)], env, tmp,
-                        f"http://127.0.0.1:{ingest_port}/health")
-        repo = QueueRepository(make_engine(db_url))
-        try:
-            port = ingest_port if args.via == "ingest" else rasa_port
-            url = f"http://127.0.0.1:{port}/webhooks/meta/webhook"
-            latencies, failures, keys = asyncio.run(
-                _burst(url, texts, args.rate, args.seconds, args.resend))
-            burst_end = time.monotonic()
-            stored = repo.pending_inbound()
-            pending_at_end = len(stored)
-            deadline = burst_end + args.drain_timeout
-            while time.monotonic() < deadline and repo.pending_inbound():
-                time.sleep(1.0)
-            drained = time.monotonic() - burst_end
-            left = len(repo.pending_inbound())
-            import sqlalchemy as sa
-            from triage.queue.tables import inbound_messages
-            with repo.engine.begin() as conn:
-                rows = conn.execute(sa.select(inbound_messages.c.message_key)).scalars().all()
-        finally:
-            rasa.close()
-            actions.close()
-            ingest.close()
+        meta_env = {"META_PAGE_ID": PAGE, "META_APP_SECRET": SECRET, "META_VERIFY_TOKEN": "bench",
+                    "META_ACCESS_TOKEN": TOKEN, "META_GRAPH_URL": graph.url}
+        with bot_stack(str(model), tmp, env=meta_env, health="/webhooks/meta/") as stack:
+            ingest_port = free_port()
+            ingest = Server("ingest", [str(VENV_BIN / "python"), "-m", "triage", "ingest",
+                                       "--port", str(ingest_port)], stack.env, tmp,
+                            f"http://127.0.0.1:{ingest_port}/health")
+            repo = QueueRepository(make_engine(stack.db_url))
+            try:
+                url = (f"http://127.0.0.1:{ingest_port}" if args.via == "ingest"
+                       else stack.rasa_url) + "/webhooks/meta/webhook"
+                latencies, failures, keys = asyncio.run(
+                    _burst(url, texts, args.rate, args.seconds, args.resend))
+                burst_end = time.monotonic()
+                pending_at_end = len(repo.pending_inbound())
+                deadline = burst_end + args.drain_timeout
+                while time.monotonic() < deadline and repo.pending_inbound():
+                    time.sleep(1.0)
+                drained = time.monotonic() - burst_end
+                left = len(repo.pending_inbound())
+                with repo.engine.begin() as conn:
+                    rows = conn.execute(sa.select(inbound_messages.c.message_key)).scalars().all()
+            finally:
+                ingest.close()
     lost = len(keys - set(rows))
     twice = len(rows) - len(set(rows))
     print(f"Meta webhook burst via {args.via}: {len(latencies)} deliveries ({len(keys)} unique, "
