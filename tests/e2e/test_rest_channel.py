@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -181,3 +182,21 @@ def test_rasa_http_api_needs_the_token(stack):
     assert requests.get(f"{stack['rasa_url']}/conversations/x/tracker", timeout=10).status_code == 401
     assert requests.post(f"{stack['rasa_url']}/model/parse", json={"text": "hi"},
                          timeout=10).status_code == 401
+
+
+def test_a_client_that_does_not_wait_gets_202_and_the_workers_open_the_case(stack, repo):
+    key = f"nowait-{uuid.uuid4().hex[:8]}"
+    first = post(stack, MOM, message_id=key, wait=False)
+    assert first.status_code == 202 and first.json()["duplicate"] is False
+    inbound_id = first.json()["inbound_id"]
+    again = post(stack, MOM, message_id=key, wait=False)
+    assert again.status_code == 202 and again.json() == {"inbound_id": inbound_id,
+                                                         "duplicate": True}
+    deadline = time.monotonic() + 60
+    while repo.get_inbound(inbound_id).status != "triaged" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    row = repo.get_inbound(inbound_id)
+    assert row.status == "triaged" and row.case_id is not None
+    for leaked in ("Jane", "Smith", "1950", "fever"):
+        assert leaked not in row.redacted_text
+    assert post(stack, MOM, wait="later").status_code == 400
