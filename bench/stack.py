@@ -5,12 +5,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from pathlib import Path
-from typing import Dict, Iterator, Optional
+from typing import Dict, Iterator, Optional, Sequence
 
 from tests.rasa_support import VENV_BIN, Server, free_port, service_env
 from triage.settings import REPO_ROOT
 
-__all__ = ["Stack", "bot_stack"]
+__all__ = ["OUR_RASA", "STOCK_RASA", "Stack", "bot_stack"]
+
+# How the service starts Rasa (bot/__main__.py: skops imported first), and Rasa's own script.
+OUR_RASA = (str(VENV_BIN / "python"), "-m", "bot")
+STOCK_RASA = (str(VENV_BIN / "rasa"),)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,7 +29,8 @@ class Stack:
 @contextlib.contextmanager
 def bot_stack(model: str, tmp: Path, *, credentials: Path = REPO_ROOT / "bot" / "credentials.yml",
               endpoints: Path = REPO_ROOT / "endpoints.yml", env: Optional[Dict[str, str]] = None,
-              health: str = "/webhooks/rest/") -> Iterator[Stack]:
+              health: str = "/webhooks/rest/",
+              rasa_command: Sequence[str] = OUR_RASA) -> Iterator[Stack]:
     """Start the action server and Rasa (`model`, `credentials`, `endpoints`) on a SQLite
     queue and tracker store in `tmp`; stop both on exit."""
     action_port, rasa_port = free_port(), free_port()
@@ -40,7 +45,7 @@ def bot_stack(model: str, tmp: Path, *, credentials: Path = REPO_ROOT / "bot" / 
                                  str(action_port)], full_env, tmp,
                      f"http://127.0.0.1:{action_port}/health")
     try:
-        rasa = Server("rasa", [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+        rasa = Server("rasa", [*rasa_command, "run", "--model", str(model), "--endpoints",
                                str(endpoints), "--credentials", str(credentials), "--interface",
                                "127.0.0.1", "--port", str(rasa_port)],
                       full_env, tmp, f"http://127.0.0.1:{rasa_port}{health}")

@@ -23,7 +23,7 @@ SMALL_CONFIG = REPO_ROOT / "tests" / "configs" / "config_small.yml"
 def train_small_model() -> Path:
     TEST_MODEL_DIR.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [str(VENV_BIN / "rasa"), "train", "--domain", "bot/domain", "--data", "data",
+        [str(VENV_BIN / "python"), "-m", "bot", "train", "--domain", "bot/domain", "--data", "data",
          "--config", str(SMALL_CONFIG), "--out", str(TEST_MODEL_DIR),
          "--fixed-model-name", "small"],
         cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,

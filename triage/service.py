@@ -171,9 +171,11 @@ class TriageService:
         """Validate, de-identify and store a message, for a caller that handles it at once
         (the REST channel's waiting client); with `lease`, the row is stored leased to it."""
         text = self._validated(inbound)
-        redacted, types = _read_for_phi(text)
-        # deidentify() resolves overlaps without HEALTH, so a health span never hides an identifier.
-        deidentified = phi.deidentify(text)
+        with phi.reuse_scans():
+            redacted, types = _read_for_phi(text)
+            # deidentify() resolves overlaps without HEALTH, so a health span never hides an
+            # identifier.
+            deidentified = phi.deidentify(text)
         crisis = crisis_signal(deidentified)
         stored = self.repository.store_inbound(
             NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
@@ -195,9 +197,10 @@ class TriageService:
         and PHI types are recorded under the lease. Reads the original inside the service
         only: it never leaves this process unredacted."""
         text = self.repository.original_text(lease.inbound_id)
-        if row.redacted_text is None:
-            self.repository.record_deidentified(lease, *_read_for_phi(text))
-        return phi.deidentify(text)
+        with phi.reuse_scans():
+            if row.redacted_text is None:
+                self.repository.record_deidentified(lease, *_read_for_phi(text))
+            return phi.deidentify(text)
 
     # -- decisions -------------------------------------------------------------
     def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False) -> Decision:

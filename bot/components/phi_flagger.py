@@ -74,10 +74,13 @@ class PhiFlagger(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            self._flag(message, add_to_output=True)
+            # detect() and deidentify() scan the same text: once.
+            with phi.reuse_scans():
+                self._flag(message, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for example in training_data.training_examples:
-            self._flag(example, add_to_output=False)
+            with phi.reuse_scans():
+                self._flag(example, add_to_output=False)
         return training_data

@@ -67,5 +67,18 @@ def test_batch_of_a_thousand_lines_in_one_model_load(classify):
     stdin = "".join(json.dumps({"id": i, "text": texts[i % 5]}) + "\n" for i in range(1000))
     result = classify(stdin)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert len(result.stdout.splitlines()) == 1000
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    # Chunks are parsed two at a time; the output keeps the input's order.
+    assert [o["id"] for o in out] == list(range(1000))
+    assert [o["category"] for o in out[:5]] == [o["category"] for o in out[5:10]]
     assert "triaged 1000 lines, 0 rejected" in result.stderr
+    assert "Warning" not in result.stderr  # libraries' notices are not the user's business
+
+
+def test_one_run_of_the_model_parses_as_one_text_at_a_time():
+    from bot.classifier import load_classifier
+
+    classifier = load_classifier(train_small_model())
+    texts = ["where do I park", "my mom Jane Smith DOB 3/4/1950 has a fever", "🔥🔥",
+             "I want to kill myself", "thank you nurses! " * 20, "¿a qué hora abren?"]
+    assert classifier.parse_many(texts) == [classifier.parse(t) for t in texts]

@@ -85,7 +85,7 @@ def test_dev_set_scores(small_model, taxonomy, capsys):
 
 def test_conversation_stories(small_model, tmp_path):
     result = subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "core", "--model", str(small_model),
+        [str(VENV_BIN / "python"), "-m", "bot", "test", "core", "--model", str(small_model),
          "--stories", "tests/conversations", "--out", str(tmp_path), "--fail-on-prediction-errors"],
         cwd=REPO_ROOT, capture_output=True, text=True,
     )

@@ -40,7 +40,7 @@ def running_stack(model, tmp, extra_env=None):
                     "moderator1", "--role", "moderator", "--password-stdin"],
                    input=PORTAL_PASSWORD + "\n", text=True, env=env, cwd=REPO_ROOT, check=True,
                    capture_output=True)
-    rasa_args = [str(VENV_BIN / "rasa"), "run", "--model", str(model), "--endpoints",
+    rasa_args = [str(VENV_BIN / "python"), "-m", "bot", "run", "--model", str(model), "--endpoints",
                  "endpoints.yml", "--credentials", "bot/credentials.yml", "--interface",
                  "127.0.0.1", "--port", str(rasa_port), "--enable-api", f"--auth-token={rasa_token}"]
     health = f"http://127.0.0.1:{rasa_port}/webhooks/rest/"

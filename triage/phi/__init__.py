@@ -14,7 +14,7 @@ from __future__ import annotations
 from triage.phi.detectors import Detector
 from triage.phi.findings import IDENTIFIER_TYPES, LINK_TYPES, Finding, PhiType, phi_types
 from triage.phi.redaction import deidentify, detect, redact
-from triage.phi.registry import Registry, default_registry
+from triage.phi.registry import Registry, default_registry, reuse_scans
 
 __all__ = [
     "IDENTIFIER_TYPES",
@@ -28,4 +28,5 @@ __all__ = [
     "detect",
     "phi_types",
     "redact",
+    "reuse_scans",
 ]

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
 from triage.phi.detectors import ALL_DETECTORS, Detector
 from triage.phi.findings import Finding, resolve_overlaps
 
-__all__ = ["Registry", "default_registry", "source_fingerprint"]
+__all__ = ["Registry", "default_registry", "reuse_scans", "source_fingerprint"]
+
+# Findings of the texts scanned inside the current `reuse_scans` block (None outside one).
+_scans: ContextVar[dict[tuple[int, str], tuple[Finding, ...]] | None] = ContextVar(
+    "phi_scans", default=None)
+
+
+@contextmanager
+def reuse_scans() -> Iterator[None]:
+    """Inside the block, each text is scanned once: flagging, de-identifying and redacting
+    one message scan the same texts (4 scans a message became 2 in batch triage). The
+    findings are forgotten when the block ends, so no text outlives its message's handling.
+    Per thread (a context variable): concurrent messages never share a block."""
+    token = _scans.set({})
+    try:
+        yield
+    finally:
+        _scans.reset(token)
 
 
 class Registry:
@@ -24,7 +43,13 @@ class Registry:
 
     def detect(self, text: str, *, resolve: bool = True) -> list[Finding]:
         """Findings of every detector, overlaps resolved (longest wins) unless not `resolve`."""
-        findings = [f for detector in self.detectors for f in detector.detect(text)]
+        scans = _scans.get()
+        found = scans.get((id(self), text)) if scans is not None else None
+        if found is None:
+            found = tuple(f for detector in self.detectors for f in detector.detect(text))
+            if scans is not None:
+                scans[(id(self), text)] = found
+        findings = list(found)
         if resolve:
             return resolve_overlaps(findings)
         return sorted(findings, key=lambda f: (f.start, f.end, f.type.value))

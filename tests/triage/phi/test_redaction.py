@@ -155,3 +155,20 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_inputs_complete(text: str) -> None:
     assert isinstance(detect(text), list)
+
+
+def test_reused_scans_give_the_same_results_and_end_with_their_block() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from triage.phi import registry, reuse_scans
+
+    texts = [text for text, _, _ in itertools.islice(POSITIVES, 40)] + [EXAMPLE]
+    plain = [(detect(t), deidentify(t), redact(t)) for t in texts]
+    with reuse_scans():
+        reused = [(detect(t), deidentify(t), redact(t)) for t in texts]
+        assert registry._scans.get()  # the block holds its scans...
+        # ...for its own thread only: another thread starts with none.
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(registry._scans.get).result() is None
+    assert reused == plain
+    assert registry._scans.get() is None  # ...and forgets them when it ends
