@@ -45,18 +45,21 @@ class Server:
                  health_url: str, timeout: float = 180.0) -> None:
         self.log_path = log_dir / f"{name}.log"
         self._log = open(self.log_path, "wb")
+        started = time.monotonic()
         self.proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
+        self.start_seconds = float("nan")  # from launch to healthy (benches print it)
+        deadline = started + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{name} exited early:\n{self.log()[-3000:]}")
             try:
                 if requests.get(health_url, timeout=1).status_code == 200:
+                    self.start_seconds = time.monotonic() - started
                     return
             except requests.RequestException:
                 pass
-            time.sleep(0.5)
+            time.sleep(0.2)
         self.close()
         raise RuntimeError(f"{name} did not become healthy:\n{self.log()[-3000:]}")
 

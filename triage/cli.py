@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -31,11 +32,16 @@ def cmd_classify(args, settings: Settings) -> int:
     from triage.batch import run_batch
     from triage.classifier import load_classifier
 
+    started = time.perf_counter()
     service = _service(settings)
     classifier = load_classifier(args.classifier or settings.classifier,
                                  Path(args.model or settings.model_path))
+    loaded = time.perf_counter()
     ok, bad = run_batch(service, classifier, iter(sys.stdin), sys.stdout, sys.stderr)
-    sys.stderr.write(f"triaged {ok} lines, {bad} rejected\n")
+    seconds = time.perf_counter() - loaded
+    sys.stderr.write(f"triaged {ok} lines, {bad} rejected in {seconds:.1f} s "
+                     f"({ok / max(seconds, 1e-9):.1f} lines/s; the model loaded in "
+                     f"{loaded - started:.1f} s)\n")
     return 1 if bad else 0
 
 

@@ -65,6 +65,9 @@ class OnnxMiniLMEncoder(MiniLMEncoder):
         options.intra_op_num_threads = int(self.threads)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # The arena keeps the largest batch's buffers for good: ~140 MB more RSS after 600
+        # real-length texts, for no measurable speed (11.8 against 12.0 ms a text here).
+        options.enable_cpu_mem_arena = False
         onnx_file = Path(self.onnx_file) if self.onnx_file else int8_model_file()
         self._session = ort.InferenceSession(str(onnx_file), options,
                                              providers=["CPUExecutionProvider"])
