@@ -7,7 +7,7 @@ train:    ## train the shipped model into models/
 	scripts/bootstrap.sh && scripts/train
 check:    ## check the approved templates against the domain
 	scripts/bootstrap.sh && .venv/bin/python -m triage check-templates
-bench:    ## parse latency and turn throughput, side by side with the baseline
+bench:    ## stock Rasa beside our turn, batch triage, encoder, long thread, webhook burst; RSS, start-up
 	scripts/bootstrap.sh && .venv/bin/python -m bench.run
 bench-webhook: ## Meta webhook acks under a burst of signed deliveries, and the backlog draining
 	scripts/bootstrap.sh && .venv/bin/python -m bench.webhook_burst

@@ -17,7 +17,8 @@ from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
 from sanic.request import Request
 
-from triage.errors import TriageError
+from triage.errors import ConfigError, TriageError
+from triage.settings import Settings
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Triage-Action-Secret"
@@ -53,7 +54,10 @@ def main(argv=None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    secret = os.environ.get("TRIAGE_ACTION_SECRET") or None
+    try:
+        secret = Settings.from_env(os.environ).action_secret
+    except ConfigError as exc:
+        raise SystemExit(f"error: {exc}") from None
     if secret is None:
         log.warning("action_server.no_secret: TRIAGE_ACTION_SECRET is unset; loopback only")
     app = create_app(secret)

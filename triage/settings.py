@@ -31,7 +31,7 @@ class Settings:
     portal_port: int = 8080
     ingest_port: int = 5006
     # Shared secret between the Rasa server and the action server.
-    action_secret: Optional[str] = None
+    action_secret: Optional[str] = dataclasses.field(default=None, repr=False)
     # Above Meta's own limits (8,000 characters for a comment), so no real message is refused.
     max_message_chars: int = 10000
     # Hide a public comment that holds PHI or a clinical request (the issue's playbook).
@@ -49,6 +49,14 @@ class Settings:
     # receiver (`python -m triage ingest`); the Rasa channel reads the names credentials.yml gives.
     meta_app_secret: Optional[str] = dataclasses.field(default=None, repr=False)
     meta_verify_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    # The portal: its session-signing secret (unset: a fresh one each start, so sign-ins end
+    # with a restart), idle sign-out, Secure cookies (0 only behind plain HTTP off localhost),
+    # and the Rasa HTTP API it sends moderators' replies through.
+    portal_secret: Optional[str] = dataclasses.field(default=None, repr=False)
+    portal_idle_minutes: int = 15
+    portal_secure_cookies: bool = True
+    rasa_url: Optional[str] = None
+    rasa_token: Optional[str] = dataclasses.field(default=None, repr=False)
 
     @property
     def lease(self) -> dt.timedelta:
@@ -82,6 +90,12 @@ class Settings:
                                          defaults.worker_poll_seconds),
             meta_app_secret=environ.get("META_APP_SECRET") or None,
             meta_verify_token=environ.get("META_VERIFY_TOKEN") or None,
+            portal_secret=environ.get("TRIAGE_PORTAL_SECRET") or None,
+            portal_idle_minutes=_count(environ, "TRIAGE_PORTAL_IDLE_MINUTES",
+                                       defaults.portal_idle_minutes),
+            portal_secure_cookies=environ.get("TRIAGE_PORTAL_SECURE_COOKIES", "1") != "0",
+            rasa_url=environ.get("TRIAGE_RASA_URL") or None,
+            rasa_token=environ.get("TRIAGE_RASA_TOKEN") or None,
         )
 
     def template_variables(self) -> dict:
