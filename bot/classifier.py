@@ -55,7 +55,8 @@ class RasaClassifier:
             processor._update_full_retrieval_intent(data)
             parsed.append(data)
         if len(parsed) != len(texts):
-            raise RuntimeError(f"the NLU graph returned {len(parsed)} parses for {len(texts)} texts")
+            raise RuntimeError(
+                f"the NLU graph returned {len(parsed)} parses for {len(texts)} texts")
         return parsed
 
 

@@ -23,8 +23,9 @@ class RasaTrainer:
     def train(self, data_dir: Path, out_dir: Path, name: str) -> Path:
         # Rasa's own command line, started faster (bot/__main__.py).
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "train", "--domain", str(self.domain), "--data", str(data_dir),
-             "--config", str(self.config), "--out", str(out_dir), "--fixed-model-name", name],
+            [sys.executable, "-m", "bot", "train", "--domain", str(self.domain),
+             "--data", str(data_dir), "--config", str(self.config), "--out", str(out_dir),
+             "--fixed-model-name", name],
             cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
         )

@@ -16,6 +16,9 @@ DEFAULT_CLASSIFIER = "bot.classifier:load_classifier"
 
 
 class Classifier(Protocol):
+    """A classifier may also offer `parse_many(texts) -> list of parse data`, the same as
+    `parse` on each text; batch triage uses it when there (`triage.batch.parse_all`)."""
+
     def parse(self, text: str) -> Mapping[str, Any]:
         """NLU parse data for one text: intent, response_selector, phi."""
 
