@@ -29,7 +29,7 @@ import aiohttp
 import sqlalchemy as sa
 
 from tests.fakes.graph_server import FakeGraph
-from bench.stack import bot_stack
+from bench.stack import OUR_RASA, bot_stack
 from tests.rasa_support import VENV_BIN, Server, free_port
 from triage.meta import sign
 from triage.queue import QueueRepository, make_engine
@@ -130,7 +130,9 @@ def main(argv=None) -> int:
         tmp = Path(tmp_name)
         meta_env = {"META_PAGE_ID": PAGE, "META_APP_SECRET": SECRET, "META_VERIFY_TOKEN": "bench",
                     "META_ACCESS_TOKEN": TOKEN, "META_GRAPH_URL": graph.url}
-        with bot_stack(str(model), tmp, env=meta_env, health="/webhooks/meta/") as stack:
+        # Rasa at nice 10, as supervisord.conf runs it beside the receiver.
+        with bot_stack(str(model), tmp, env=meta_env, health="/webhooks/meta/",
+                       rasa_command=("nice", "-n", "10", *OUR_RASA)) as stack:
             ingest_port = free_port()
             ingest = Server("ingest", [str(VENV_BIN / "python"), "-m", "triage", "ingest",
                                        "--port", str(ingest_port)], stack.env, tmp,
