@@ -22,9 +22,14 @@ _scans: ContextVar[dict[tuple[int, str], tuple[Finding, ...]] | None] = ContextV
 @contextmanager
 def reuse_scans() -> Iterator[None]:
     """Inside the block, each text is scanned once: flagging, de-identifying and redacting
-    one message scan the same texts (4 scans a message became 2 in batch triage). The
-    findings are forgotten when the block ends, so no text outlives its message's handling.
+    one message scan the same texts. The findings are forgotten when the outermost block
+    ends, so no text outlives its message's (or batch chunk's) handling. A block opened inside
+    another joins it: the model's PHI flagger opens one per message, and in batch triage it
+    runs inside the chunk's block, whose later redaction reuses the flagger's scans.
     Per thread (a context variable): concurrent messages never share a block."""
+    if _scans.get() is not None:
+        yield
+        return
     token = _scans.set({})
     try:
         yield

@@ -172,3 +172,16 @@ def test_reused_scans_give_the_same_results_and_end_with_their_block() -> None:
             assert pool.submit(registry._scans.get).result() is None
     assert reused == plain
     assert registry._scans.get() is None  # ...and forgets them when it ends
+
+
+def test_a_block_inside_another_joins_it() -> None:
+    from triage.phi import registry, reuse_scans
+
+    with reuse_scans():
+        detect(EXAMPLE)
+        outer = registry._scans.get()
+        with reuse_scans():
+            assert registry._scans.get() is outer  # the flagger's block inside a batch chunk's
+            deidentify(EXAMPLE)
+        assert registry._scans.get() is outer and len(outer) >= 2
+    assert registry._scans.get() is None
