@@ -38,7 +38,8 @@ from typing import Dict, List, Tuple
 import requests
 
 from bench.stack import STOCK_RASA, bot_stack
-from bench.webhook_burst import real_length_texts
+from bench.long_thread import TEXTS as THREAD_TEXTS
+from bench.webhook_burst import _pct, real_length_texts
 from tests.rasa_support import VENV_BIN, service_env
 from triage.settings import REPO_ROOT, Settings
 from triage.taxonomy import load_taxonomy
@@ -62,11 +63,6 @@ def _rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def _pct(values: List[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def stock_model() -> Path:
@@ -113,12 +109,11 @@ def _concurrent_turns(url: str, texts: List[str]) -> Tuple[List[float], float]:
 
 
 def _one_thread(url: str, turns: int) -> List[float]:
-    texts = ["what are your visiting hours?", "where do I park for the clinic?",
-             "thanks so much for the help", "is the pharmacy open on sunday?"]
     timings = []
     for n in range(turns):
         start = time.perf_counter()
-        requests.post(url, json={"sender": "one-long-thread", "message": texts[n % 4]},
+        requests.post(url, json={"sender": "one-long-thread",
+                                 "message": THREAD_TEXTS[n % len(THREAD_TEXTS)]},
                       timeout=60).raise_for_status()
         timings.append((time.perf_counter() - start) * 1000)
     return timings
