@@ -7,7 +7,7 @@ ones first; `SKIP LOCKED` on PostgreSQL, so replicas share the work) and runs ea
 Rasa with up to `worker_concurrency` turns at once. A channel wakes the loop when it stores
 something (`wake`); without a wake it looks every `worker_poll_seconds`, for messages other
 processes stored and for leases that expired because a worker died: recovery is the same
-loop. Each channel registers how to run a row of its own (the Meta channel rebuilds the reply
+loop. A turn renews its lease while it runs, so a slow turn is never started twice. Each channel registers how to run a row of its own (the Meta channel rebuilds the reply
 context from the row); any other row is run with a collecting output, so its case opens even
 though nobody waits for the reply. Channels add periodic work (the Meta outbox sender) with
 `add_task`; it runs every `recovery_interval_seconds`.
@@ -115,12 +115,34 @@ class Workers:
         return len(claimed)
 
     async def _turn(self, row: InboundView, lease: Lease) -> None:
+        keeper = asyncio.get_running_loop().create_task(self._keep(lease))
         try:
             text = await asyncio.get_running_loop().run_in_executor(
                 None, shared_service().prepare, row, lease)
             await self._runner_for(row.channel)(row, lease, text)
         except Exception as exc:  # noqa: BLE001 - the lease expires; the loop takes it again
             log.error("workers.turn_failed inbound_id=%s error=%s", row.id, type(exc).__name__)
+        finally:
+            keeper.cancel()
+
+    @staticmethod
+    async def _keep(lease: Lease) -> None:
+        """Renew the lease while its turn runs. A turn can wait longer than a lease (on Rasa's
+        conversation lock, which a replica that died mid-turn holds for its lifetime); without
+        this, this or another worker would start the same message again meanwhile."""
+        service = shared_service()
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(service.settings.lease_seconds / 3)
+            try:
+                kept = await loop.run_in_executor(None, service.repository.renew_lease, lease,
+                                                  service.settings.lease)
+            except Exception as exc:  # noqa: BLE001 - try again at the next beat
+                log.error("workers.renew_failed inbound_id=%s error=%s", lease.inbound_id,
+                          type(exc).__name__)
+                continue
+            if not kept:
+                return
 
     def _runner_for(self, channel: str) -> Runner:
         for prefix, runner in self._runners.items():

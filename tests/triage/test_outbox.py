@@ -78,6 +78,21 @@ def test_lease_next_takes_what_no_live_worker_holds(service):
     assert {m.id for m in repo.pending_inbound()} == {ids[0], ids[1], ids[2]}
 
 
+def test_a_renewed_lease_is_not_taken_and_a_lost_one_cannot_be_renewed(service):
+    repo = service.repository
+    stored = service.accept(Inbound("rest", "k1", "t1", "private_message", "hi"))
+    (row, lease), = repo.lease_next(dt.timedelta(seconds=-1))  # about to run out
+    assert repo.renew_lease(lease, dt.timedelta(minutes=5))
+    assert repo.lease_next(dt.timedelta(minutes=1)) == []  # its worker still holds it
+    taken = repo.lease_message(stored.id, EXPIRED)
+    assert taken is None
+    repo.renew_lease(lease, EXPIRED)  # now it lapses, and another worker takes it
+    (_, other), = repo.lease_next(dt.timedelta(minutes=1))
+    assert other.attempts == 2 and not repo.renew_lease(lease, dt.timedelta(minutes=5))
+    service.handle(other, "hi", Parse("other", 0.9))
+    assert not repo.renew_lease(other, dt.timedelta(minutes=5))  # finished
+
+
 def test_lease_next_keeps_a_thread_in_order_and_emergencies_first(service):
     repo = service.repository
     first = service.accept(Inbound("rest", "a1", "thread-a", "private_message", "hello")).id

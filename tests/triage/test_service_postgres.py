@@ -55,6 +55,8 @@ test_a_worker_whose_lease_was_taken_over_finishes_nothing = (
     outbox.test_a_worker_whose_lease_was_taken_over_finishes_nothing)
 test_lease_next_takes_what_no_live_worker_holds = (
     outbox.test_lease_next_takes_what_no_live_worker_holds)
+test_a_renewed_lease_is_not_taken_and_a_lost_one_cannot_be_renewed = (
+    outbox.test_a_renewed_lease_is_not_taken_and_a_lost_one_cannot_be_renewed)
 test_lease_next_keeps_a_thread_in_order_and_emergencies_first = (
     outbox.test_lease_next_keeps_a_thread_in_order_and_emergencies_first)
 test_a_message_stored_first_is_read_for_phi_by_its_worker = (

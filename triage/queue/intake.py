@@ -262,6 +262,18 @@ class IntakeMixin(Store):
                     out.append((row_to(InboundView, row), lease))
         return out
 
+    def renew_lease(self, lease: Lease, lease_for: dt.timedelta) -> bool:
+        """Keep a live lease for another `lease_for` (a worker whose turn runs long, e.g.
+        waiting on Rasa's conversation lock); False if the lease is gone or was finished."""
+        m = inbound_messages.c
+        with self._begin() as session:
+            return session.execute(
+                sa.update(inbound_messages)
+                .where(m.id == lease.inbound_id, m.lease_token == lease.token,
+                       m.status == "processing")
+                .values(lease_expires_at=self._now() + lease_for)
+            ).rowcount == 1
+
     def record_deidentified(self, lease: Lease, redacted_text: str,
                             phi_types: Tuple[str, ...]) -> bool:
         """Store what a worker's de-identification found, once, under its lease; False if
