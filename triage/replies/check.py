@@ -12,6 +12,7 @@ from typing import Iterable, List, Tuple
 
 import yaml
 
+from triage.replies.confirmation import refusal
 from triage.replies.library import ALLOWED_VARIABLES, TemplateLibrary, variables_of
 
 
@@ -20,7 +21,8 @@ def check_library(
     today: dt.date,
     required: Iterable[Tuple[str, str]] = (),
 ) -> List[str]:
-    """Unapproved, expired, unknown-variable and missing templates."""
+    """Unapproved, expired, unknown-variable and missing templates, and public ones that could
+    confirm a patient (`triage.replies.confirmation`)."""
     problems: List[str] = []
     for template in library.templates:
         if not template.approved_by.strip():
@@ -32,8 +34,10 @@ def check_library(
         unknown = sorted(set(template.variables) - ALLOWED_VARIABLES)
         if unknown:
             problems.append(f"{template.id}: unknown variables {unknown}")
-        if template.surface == "public_comment" and "case_ref" in template.variables:
-            problems.append(f"{template.id}: a public reply must not carry a case reference")
+        if template.surface == "public_comment":
+            if "case_ref" in template.variables:
+                problems.append(f"{template.id}: a public reply must not carry a case reference")
+            problems += refusal(template.id, template.text)
     for key, surface in required:
         if not library.has(key, surface):
             problems.append(f"missing template {key!r} for {surface}")
