@@ -13,19 +13,19 @@ on demand (per path prefix, matched on the path after the version, e.g. "/PAGE/m
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import hashlib
 import hmac
 import itertools
 import json
 import re
-import socket
 import threading
 from typing import Any, Dict, List, Optional
 from urllib.parse import parse_qsl
 
 from sanic import Sanic
+
+from tests.fakes.threaded import ThreadedServer
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
@@ -76,7 +76,7 @@ class _Failure:
     retry_after: Optional[str] = None
 
 
-class FakeGraph:
+class FakeGraph(ThreadedServer):
     def __init__(self, access_token: Optional[str] = None,
                  app_secret: Optional[str] = None) -> None:
         self.access_token = access_token  # when set, other tokens get Meta's code 190
@@ -86,85 +86,7 @@ class FakeGraph:
         self._calls: List[Call] = []
         self._failures: List[_Failure] = []
         self._ids = itertools.count(1)
-        self._thread: Optional[threading.Thread] = None
-        self._loop: Optional[asyncio.AbstractEventLoop] = None
-        self._sock: Optional[socket.socket] = None
-        self.port: Optional[int] = None
-        self.app = self._build_app()
-
-    # -- lifecycle -----------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        if self.port is None:
-            raise RuntimeError("FakeGraph is not running")
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "FakeGraph":
-        # Bind port 0 here so the port is known and nobody can take it in between.
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", self.port or 0))
-        self.port = self._sock.getsockname()[1]
-        ready = threading.Event()
-        errors: List[BaseException] = []
-        self._thread = threading.Thread(target=self._serve, args=(ready, errors),
-                                        name="fake-graph", daemon=True)
-        self._thread.start()
-        if not ready.wait(10) or errors:
-            raise RuntimeError(f"FakeGraph did not start: {errors[:1]}")
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-        self._thread = self._loop = None
-
-    def __enter__(self) -> "FakeGraph":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    async def _boot(self):
-        server = await self.app.create_server(sock=self._sock, access_log=False,
-                                              return_asyncio_server=True)
-        # sanic 21.12's create_server already awaited the AsyncioServer (it is listening);
-        # startup() finalises the router and signals before the first request.
-        await server.startup()
-        return server
-
-    def _serve(self, ready: threading.Event, errors: List[BaseException]) -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        server = None
-        try:
-            server = loop.run_until_complete(self._boot())
-            self._loop = loop
-        except BaseException as exc:  # report to start(), which raises
-            errors.append(exc)
-            ready.set()
-            loop.close()
-            return
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            # Close keep-alive connections and their tasks before the loop goes away.
-            for connection in list(server.connections):
-                connection.close()
-            closing = server.close()
-            if closing is not None:
-                loop.run_until_complete(closing)
-            pending = asyncio.all_tasks(loop)
-            for task in pending:
-                task.cancel()
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
-            if self._sock is not None:
-                self._sock.close()
+        super().__init__("fake-graph", self._build_app())
 
     # -- failures and records ------------------------------------------------------------
 
