@@ -1,6 +1,7 @@
 """Google Business Profile reviews: the API client, the reviews and their notifications.
 
-Pure apart from `HttpBusinessProfileApi`'s HTTP; no Rasa imports."""
+Pure apart from `HttpBusinessProfileApi`'s HTTP; no Rasa imports. `rating.review_parse` is how
+a review's stars count beside its text."""
 
 from triage.google.client import (BusinessProfileApi, GoogleAuthError, GoogleError,
                                   GoogleRejected, GoogleUnavailable, HttpBusinessProfileApi,
