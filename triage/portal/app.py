@@ -32,6 +32,7 @@ from triage.portal.auth import (
 from triage.portal import signin
 from triage.portal.attention import attention_context, urgent_pending
 from triage.portal.dashboard import dashboard_context
+from triage.portal.offloop import off_the_loop
 from triage.queue import CaseFilter, QueueRepository, utcnow
 from triage.queue.status import ACCESS_REASONS
 from triage.replies import TemplateLibrary
@@ -147,7 +148,8 @@ def create_app(config: PortalConfig) -> Sanic:
         request.ctx.session = None
         session = config.codec.decode(request.cookies.get(COOKIE))
         if session is not None:
-            user = repo.get_user_by_id(session.user_id)
+            user = await asyncio.get_running_loop().run_in_executor(
+                None, repo.get_user_by_id, session.user_id)
             # Revocation is server-side: sign-out, a password reset, a role change, a lock
             # or a deactivation bumps the user's generation and ends every session at once.
             if (user is not None and user.active and not user.is_locked(config.clock())
@@ -218,7 +220,8 @@ def create_app(config: PortalConfig) -> Sanic:
         )
 
     @app.get("/")
-    async def queue(request: Request):
+    @off_the_loop
+    def queue(request: Request):
         now = config.clock()
         cases = repo.list_cases(queue_filter(request))
         rows = [{"case": c, "breached": c.sla_breached(now), "sla_text": _sla_text(c, now)}
@@ -231,7 +234,8 @@ def create_app(config: PortalConfig) -> Sanic:
                       urgent_pending=urgent_pending(repo, now))
 
     @app.post("/cases/claim-next")
-    async def claim_next(request: Request):
+    @off_the_loop
+    def claim_next(request: Request):
         case = repo.claim_next(actor(request))
         if case is None:
             return redirect("/", "No unclaimed case is waiting.")
@@ -255,11 +259,13 @@ def create_app(config: PortalConfig) -> Sanic:
         )
 
     @app.get("/cases/<reference>")
-    async def case_view(request: Request, reference: str):
+    @off_the_loop
+    def case_view(request: Request, reference: str):
         return case_page(request, reference)
 
     @app.post("/cases/<reference>/original")
-    async def case_original(request: Request, reference: str):
+    @off_the_loop
+    def case_original(request: Request, reference: str):
         case = case_or_404(reference)
         originals = [
             {"received_at": m.received_at, "phi_types": m.phi_types,
@@ -275,13 +281,15 @@ def create_app(config: PortalConfig) -> Sanic:
         return config.library.render(template.key, template.surface, variables, config.clock().date())
 
     @app.post("/cases/<reference>/reply-preview")
-    async def reply_preview(request: Request, reference: str):
+    @off_the_loop
+    def reply_preview(request: Request, reference: str):
         case = case_or_404(reference)
         rendered = rendered_reply(case, request.form.get("template_id") or "")
         return case_page(request, reference, preview=rendered)
 
     @app.post("/cases/<reference>/reply")
-    async def reply(request: Request, reference: str):
+    @off_the_loop
+    def reply(request: Request, reference: str):
         case = case_or_404(reference)
         rendered = rendered_reply(case, request.form.get("template_id") or "")
         who = actor(request)
@@ -292,19 +300,20 @@ def create_app(config: PortalConfig) -> Sanic:
                             "not configured: send it from the page inbox.")
         repo.check_can_reply(who, case.id)
         # Sent first, recorded after: a reply the bot refused is never recorded as sent.
-        await asyncio.get_running_loop().run_in_executor(
-            None, config.outbound.send_template, case.thread_key, rendered.template_id)
+        config.outbound.send_template(case.thread_key, rendered.template_id)
         repo.record_template_reply(who, case.id, rendered.template_id, rendered.template_version)
         return redirect(f"/cases/{reference}", f"Reply {rendered.template_id} sent.")
 
     @app.post("/cases/<reference>/note")
-    async def note(request: Request, reference: str):
+    @off_the_loop
+    def note(request: Request, reference: str):
         case = case_or_404(reference)
         repo.add_note(actor(request), case.id, request.form.get("body") or "")
         return redirect(f"/cases/{reference}", "Note added.")
 
     @app.post("/cases/<reference>/relabel")
-    async def relabel(request: Request, reference: str):
+    @off_the_loop
+    def relabel(request: Request, reference: str):
         case = case_or_404(reference)
         messages = repo.thread_messages(case.id)
         if not messages:
@@ -314,26 +323,28 @@ def create_app(config: PortalConfig) -> Sanic:
         return redirect(f"/cases/{reference}", "Label stored for retraining.")
 
     @app.post("/cases/<reference>/<action>")
-    async def case_action(request: Request, reference: str, action: str):
+    @off_the_loop
+    def case_action(request: Request, reference: str, action: str):
         method = CASE_ACTIONS.get(action)
         if method is None:
             raise NotFound("no such action")
         case = case_or_404(reference)
         getattr(repo, method)(actor(request), case.id)
         if action == "release" and config.outbound is not None:
-            await asyncio.get_running_loop().run_in_executor(
-                None, config.outbound.record_release, case.thread_key)
+            config.outbound.record_release(case.thread_key)
         return redirect(f"/cases/{reference}", f"Done: {action.replace('-', ' ')}.")
 
     # -- dashboard and admin -----------------------------------------------------
     @app.get("/dashboard")
-    async def dashboard(request: Request):
+    @off_the_loop
+    def dashboard(request: Request):
         now = config.clock()
         return render(request, "dashboard.html", **dashboard_context(repo, now),
                       attention=attention_context(repo, now))
 
     @app.get("/attention")
-    async def attention(request: Request):
+    @off_the_loop
+    def attention(request: Request):
         return render(request, "attention.html", **attention_context(repo, config.clock()))
 
     def require_admin(request: Request) -> None:
@@ -341,20 +352,23 @@ def create_app(config: PortalConfig) -> Sanic:
             raise PermissionDenied("admins only")
 
     @app.get("/admin/users")
-    async def users_page(request: Request):
+    @off_the_loop
+    def users_page(request: Request):
         require_admin(request)
         return render(request, "users.html", users=repo.list_users(),
                       roles=("moderator", "supervisor", "admin"))
 
     @app.post("/admin/users/<username>/reset-second-factor")
-    async def users_reset_second_factor(request: Request, username: str):
+    @off_the_loop
+    def users_reset_second_factor(request: Request, username: str):
         require_admin(request)
         repo.reset_second_factor(username, actor=actor(request))
         return redirect("/admin/users", f"Second factor of {username} removed; their "
                         "sessions ended.")
 
     @app.post("/admin/users")
-    async def users_create(request: Request):
+    @off_the_loop
+    def users_create(request: Request):
         require_admin(request)
         password = request.form.get("password") or ""
         username = request.form.get("username") or ""
@@ -377,12 +391,14 @@ def create_app(config: PortalConfig) -> Sanic:
         }
 
     @app.get("/api/cases")
-    async def api_cases(request: Request):
+    @off_the_loop
+    def api_cases(request: Request):
         now = config.clock()
         return response.json([case_json(c, now) for c in repo.list_cases(queue_filter(request))])
 
     @app.get("/api/cases/<reference>")
-    async def api_case(request: Request, reference: str):
+    @off_the_loop
+    def api_case(request: Request, reference: str):
         return response.json(case_json(case_or_404(reference), config.clock()))
 
     return app

@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from triage.errors import PermissionDenied
 from triage.portal import mfa
 from triage.portal.auth import hash_password, needs_rehash, verify_password
+from triage.portal.offloop import off_the_loop
 
 __all__ = ["Web", "register", "PUBLIC_PATHS", "DUMMY_HASH"]
 
@@ -118,13 +119,15 @@ def register(app: Sanic, web: Web) -> None:
 
     # -- 1. the password ---------------------------------------------------------------
     @app.get("/login")
-    async def login_page(request: Request):
+    @off_the_loop
+    def login_page(request: Request):
         if request.ctx.session is not None:
             return response.redirect("/", status=303)
         return page(request, "login.html")
 
     @app.post("/login")
-    async def login(request: Request):
+    @off_the_loop
+    def login(request: Request):
         refused = csrf_refused(request)
         if refused:
             return refused
@@ -155,13 +158,15 @@ def register(app: Sanic, web: Web) -> None:
 
     # -- 2. the second factor ----------------------------------------------------------
     @app.get("/login/second-factor")
-    async def second_factor_page(request: Request):
+    @off_the_loop
+    def second_factor_page(request: Request):
         if pending_user(request, "verify") is None:
             return response.redirect("/login", status=303)
         return page(request, "second_factor.html")
 
     @app.post("/login/second-factor")
-    async def second_factor(request: Request):
+    @off_the_loop
+    def second_factor(request: Request):
         refused = csrf_refused(request)
         if refused:
             return refused
@@ -214,14 +219,16 @@ def register(app: Sanic, web: Web) -> None:
         return codes, None
 
     @app.get("/login/second-factor/setup")
-    async def setup_at_sign_in_page(request: Request):
+    @off_the_loop
+    def setup_at_sign_in_page(request: Request):
         user = setup_user(request, pending_user(request, "enrol"))
         if user is None:
             return response.redirect("/login", status=303)
         return setup_page(request, user, "/login/second-factor/setup")
 
     @app.post("/login/second-factor/setup")
-    async def setup_at_sign_in(request: Request):
+    @off_the_loop
+    def setup_at_sign_in(request: Request):
         refused = csrf_refused(request)
         if refused:
             return refused
@@ -236,14 +243,16 @@ def register(app: Sanic, web: Web) -> None:
         return signed_in(request, repo.get_user_by_id(user.id), request.ip or "unknown", resp)
 
     @app.get("/account/second-factor")
-    async def account_second_factor_page(request: Request):
+    @off_the_loop
+    def account_second_factor_page(request: Request):
         user = setup_user(request, None)
         if user.has_second_factor:
             return web.render(request, "second_factor_on.html")
         return setup_page(request, user, "/account/second-factor")
 
     @app.post("/account/second-factor")
-    async def account_second_factor(request: Request):
+    @off_the_loop
+    def account_second_factor(request: Request):
         user = repo.get_user_by_id(request.ctx.session.user_id)
         if user.has_second_factor or user.totp_secret is None:
             raise PermissionDenied("start the set-up from the page first")
@@ -254,7 +263,8 @@ def register(app: Sanic, web: Web) -> None:
 
     # -- sign-out ------------------------------------------------------------------------
     @app.post("/logout")
-    async def logout(request: Request):
+    @off_the_loop
+    def logout(request: Request):
         # Ends this and every other session of the user (other browsers too), server-side.
         user = repo.get_user_by_id(request.ctx.session.user_id)
         repo.end_sessions(user.id, user.actor, "sign_out")
