@@ -7,11 +7,14 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence
 
-# Before Rasa: see bot/__main__.py (skops searches every loaded module when imported).
-import skops.io  # noqa: F401,I001
+# Before Rasa: see bot/__main__.py (no TensorFlow; skops searches every loaded module).
+from bot.lean import leave_out_tensorflow
 
-from bot.quiet import quiet_rasa
-from triage.errors import ConfigError
+leave_out_tensorflow()
+import skops.io  # noqa: F401,E402,I001
+
+from bot.quiet import quiet_rasa  # noqa: E402
+from triage.errors import ConfigError  # noqa: E402
 
 
 class RasaClassifier:
@@ -61,7 +64,7 @@ class RasaClassifier:
 
 
 def load_classifier(model_path: Path) -> RasaClassifier:
-    # TensorFlow is imported by Rasa, never run here; its start-up notices are noise.
+    # Should anything still import TensorFlow, its start-up notices are noise here.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     quiet_rasa()
     return RasaClassifier(model_path)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import os
 import unicodedata
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
@@ -34,7 +33,7 @@ from triage.queue import (
 )
 from triage.replies import Rendered, TemplateLibrary, load_library
 from triage.safety import crisis_signal
-from triage.settings import Settings
+from triage.settings import Settings, process_settings
 from triage.taxonomy import Priority, Taxonomy, load_taxonomy
 
 __all__ = [
@@ -117,13 +116,6 @@ class TriageService:
         self.library = library
         self.taxonomy = taxonomy
         self._today = today
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "TriageService":
-        engine = make_engine(settings.database_url)
-        create_schema(engine)
-        return cls(settings, QueueRepository(engine), load_library(settings.templates_path),
-                   load_taxonomy(settings.taxonomy_path))
 
     # -- inbound ---------------------------------------------------------------
     def _validated(self, inbound: Inbound) -> str:
@@ -346,6 +338,17 @@ def _read_for_phi(text: str) -> Tuple[str, Tuple[str, ...]]:
     return phi.redact(text, findings), tuple(phi.phi_types(findings))
 
 
+def build_services(settings: Settings) -> TriageService:
+    """The one place the service is wired: the queue's database (migrated to the latest
+    schema), the template library and the taxonomy, from settings read once. Every process
+    starts here: Rasa's channels and the action server (`shared_service`), the portal, the
+    webhook receiver and the command line."""
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    return TriageService(settings, QueueRepository(engine), load_library(settings.templates_path),
+                         load_taxonomy(settings.taxonomy_path))
+
+
 _shared: Optional[TriageService] = None
 
 
@@ -353,7 +356,7 @@ def shared_service() -> TriageService:
     """The process-wide service, built on first use from the environment (never at import)."""
     global _shared
     if _shared is None:
-        _shared = TriageService.from_settings(Settings.from_env(os.environ))
+        _shared = build_services(process_settings())
     return _shared
 
 

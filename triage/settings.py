@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Mapping, Optional
 
 from triage.errors import ConfigError
 
-__all__ = ["Settings", "REPO_ROOT"]
+__all__ = ["Settings", "REPO_ROOT", "process_settings"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -45,10 +46,14 @@ class Settings:
     # other processes stored or leases that expired (a wake from its own channels is at once).
     worker_concurrency: int = 4
     worker_poll_seconds: float = 0.5
-    # The Meta app's secret (signatures) and the webhook's verify token, for the standalone
-    # receiver (`python -m triage ingest`); the Rasa channel reads the names credentials.yml gives.
+    # Meta: the app's secret (signatures) and the webhook's verify token (the receiver and the
+    # Rasa channel), the Page, its access token, the Instagram account and the Graph API's URL.
     meta_app_secret: Optional[str] = dataclasses.field(default=None, repr=False)
     meta_verify_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    meta_page_id: Optional[str] = None
+    meta_access_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    meta_instagram_id: Optional[str] = None
+    meta_graph_url: str = "https://graph.facebook.com"
     # The portal: its session-signing secret (unset: a fresh one each start, so sign-ins end
     # with a restart), idle sign-out, Secure cookies (0 only behind plain HTTP off localhost),
     # and the Rasa HTTP API it sends moderators' replies through.
@@ -90,6 +95,10 @@ class Settings:
                                          defaults.worker_poll_seconds),
             meta_app_secret=environ.get("META_APP_SECRET") or None,
             meta_verify_token=environ.get("META_VERIFY_TOKEN") or None,
+            meta_page_id=environ.get("META_PAGE_ID") or None,
+            meta_access_token=environ.get("META_ACCESS_TOKEN") or None,
+            meta_instagram_id=environ.get("META_INSTAGRAM_ID") or None,
+            meta_graph_url=environ.get("META_GRAPH_URL") or defaults.meta_graph_url,
             portal_secret=environ.get("TRIAGE_PORTAL_SECRET") or None,
             portal_idle_minutes=_count(environ, "TRIAGE_PORTAL_IDLE_MINUTES",
                                        defaults.portal_idle_minutes),
@@ -105,6 +114,18 @@ class Settings:
             "org_phone": self.org_phone,
             "portal_url": self.portal_url,
         }
+
+
+_process: Optional[Settings] = None
+
+
+def process_settings() -> Settings:
+    """This process's settings, read from os.environ once, on first use. For code that Rasa
+    starts (its channels, the service they share); entry points of ours read them in main."""
+    global _process
+    if _process is None:
+        _process = Settings.from_env(os.environ)
+    return _process
 
 
 def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:

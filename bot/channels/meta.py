@@ -18,9 +18,9 @@ outbox with its decision; this channel's `OutboxSender` carries them out, at onc
 action says so and on every recovery sweep, and settles what a crash left in flight
 (`triage.sender`). The same workers re-run messages whose worker died.
 
-credentials.yml names the environment variables that hold the secrets. A missing one
-stops this channel at start-up: it logs an error that names the variables, and its
-webhook answers 503 with the same message, while the rest of the service runs.
+Its settings are the process's `Settings` (META_* environment variables, read once). A
+missing secret stops this channel at start-up: it logs an error that names the variables,
+and its webhook answers 503 with the same message, while the rest of the service runs.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -43,40 +42,32 @@ from triage.meta import SIGNATURE_HEADER, verify_subscription
 from triage.queue import InboundView, Lease
 from triage.sender import OutboxSender
 from triage.service import shared_service
+from triage.settings import Settings, process_settings
 
 log = logging.getLogger(__name__)
 
-# credentials.yml key -> (default environment variable, required)
-SETTINGS = {
-    "page_id": ("META_PAGE_ID", True),
-    "app_secret": ("META_APP_SECRET", True),
-    "verify_token": ("META_VERIFY_TOKEN", True),
-    "access_token": ("META_ACCESS_TOKEN", True),
-    "instagram_id": ("META_INSTAGRAM_ID", False),
-    "graph_url": ("META_GRAPH_URL", False),
-}
+# The variables this channel cannot run without, and where Settings keeps them.
+REQUIRED = {"META_PAGE_ID": "meta_page_id", "META_APP_SECRET": "meta_app_secret",
+            "META_VERIFY_TOKEN": "meta_verify_token", "META_ACCESS_TOKEN": "meta_access_token"}
 
 
 class MetaConfigError(ValueError):
     """A secret the channel needs is not set."""
 
 
-def read_settings(credentials: Optional[Dict[str, Any]], environ=os.environ) -> Dict[str, str]:
-    """Values for SETTINGS, read from the environment variables credentials.yml names."""
-    credentials = credentials or {}
-    values, missing = {}, []
-    for key, (default_env, required) in SETTINGS.items():
-        env_name = credentials.get(f"{key}_env", default_env)
-        value = environ.get(env_name, "")
-        if required and not value:
-            missing.append(env_name)
-        values[key] = value
+def checked(settings: Settings, credentials: Optional[Dict[str, Any]] = None) -> Settings:
+    """`settings`, if they hold what the channel needs; MetaConfigError naming what is not."""
+    if credentials:
+        raise MetaConfigError(
+            "Meta channel: bot/credentials.yml no longer names its variables ("
+            + ", ".join(sorted(credentials)) + "); set " + ", ".join(REQUIRED) +
+            " (and optionally META_INSTAGRAM_ID, META_GRAPH_URL) in the environment")
+    missing = [name for name, field in REQUIRED.items() if not getattr(settings, field)]
     if missing:
         raise MetaConfigError(
             "Meta channel: set the environment variable(s) " + ", ".join(missing) +
-            " (named in bot/credentials.yml) before starting the server")
-    values["graph_url"] = values["graph_url"] or "https://graph.facebook.com"
-    return values
+            " before starting the server")
+    return settings
 
 
 class MetaOutput(OutputChannel):
@@ -111,13 +102,14 @@ class MetaInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MetaInput":
+        settings = process_settings()
         try:
-            return cls(read_settings(credentials))
+            return cls(checked(settings, credentials))
         except MetaConfigError as exc:
             log.error("meta.channel_stopped %s", exc)
-            return cls({}, disabled=str(exc))
+            return cls(settings, disabled=str(exc))
 
-    def __init__(self, settings: Dict[str, str], graph=None, disabled: Optional[str] = None) -> None:
+    def __init__(self, settings: Settings, graph=None, disabled: Optional[str] = None) -> None:
         self.settings = settings
         self.disabled = disabled
         self._graph = graph
@@ -128,10 +120,10 @@ class MetaInput(InputChannel):
         if self._graph is None:
             from triage.graph import HttpGraphApi
 
-            self._graph = HttpGraphApi(self.settings["graph_url"], self.settings["page_id"],
-                                       self.settings["access_token"],
-                                       ig_account_id=self.settings["instagram_id"] or None,
-                                       app_secret=self.settings["app_secret"] or None)
+            self._graph = HttpGraphApi(self.settings.meta_graph_url, self.settings.meta_page_id,
+                                       self.settings.meta_access_token,
+                                       ig_account_id=self.settings.meta_instagram_id,
+                                       app_secret=self.settings.meta_app_secret)
         return self._graph
 
     def sender(self) -> OutboxSender:
@@ -187,7 +179,7 @@ class MetaInput(InputChannel):
         async def verify(request: Request) -> HTTPResponse:
             args = {k: request.args.get(k) for k in ("hub.mode", "hub.verify_token", "hub.challenge")}
             try:
-                challenge = verify_subscription(args, self.settings["verify_token"])
+                challenge = verify_subscription(args, self.settings.meta_verify_token)
             except PermissionDenied as exc:
                 return response.json({"error": str(exc)}, status=403)
             return response.text(challenge)
@@ -196,7 +188,7 @@ class MetaInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             answer = await asyncio.get_running_loop().run_in_executor(None, functools.partial(
                 accept_delivery, shared_service(), request.body or b"",
-                request.headers.get(SIGNATURE_HEADER), self.settings["app_secret"]))
+                request.headers.get(SIGNATURE_HEADER), self.settings.meta_app_secret))
             if answer.new:
                 workers.wake()
             return response.json(answer.body, status=answer.status)
