@@ -23,9 +23,9 @@ FAQ_DOMAIN_FILE = DOMAIN_DIR / "faq_responses.yml"
 
 
 def _service(settings: Settings):
-    from triage.service import TriageService
+    from triage.service import build_services
 
-    return TriageService.from_settings(settings)
+    return build_services(settings)
 
 
 def cmd_classify(args, settings: Settings) -> int:
@@ -139,11 +139,8 @@ def _read_password(args) -> str:
 
 def cmd_users(args, settings: Settings) -> int:
     from triage.portal.auth import check_password_policy, hash_password
-    from triage.queue import QueueRepository, create_schema, make_engine
 
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
-    repo = QueueRepository(engine)
+    repo = _service(settings).repository
     if args.action == "list":
         for user in repo.list_users():
             print(f"{user.username}\t{user.role}\tlast login {user.last_login_at or 'never'}")
@@ -183,11 +180,7 @@ def cmd_users(args, settings: Settings) -> int:
 
 
 def _queue_repository(settings: Settings):
-    from triage.queue import QueueRepository, create_schema, make_engine
-
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
-    return QueueRepository(engine)
+    return _service(settings).repository
 
 
 def cmd_export_labels(args, settings: Settings) -> int:

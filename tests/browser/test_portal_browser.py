@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import TODAY
 from tests.rasa_support import REPO_ROOT, VENV_BIN, Server, free_port, service_env
 from triage.parse import Parse
-from triage.service import Inbound, TriageService
+from triage.service import Inbound, build_services
 from triage.settings import Settings
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def portal(tmp_path_factory):
         subprocess.run([str(VENV_BIN / "python"), "-m", "triage", "users", "create", "--username",
                         name, "--role", role, "--password-stdin"], input=PASSWORD + "\n",
                        text=True, env=env, cwd=REPO_ROOT, check=True, capture_output=True)
-    service = TriageService.from_settings(dataclasses.replace(Settings(), database_url=db_url))
+    service = build_services(dataclasses.replace(Settings(), database_url=db_url))
     service._today = lambda: TODAY
     refs = {}
     for key, text, parse in (

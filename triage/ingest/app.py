@@ -20,7 +20,7 @@ from sanic.request import Request
 from triage.errors import PermissionDenied
 from triage.ingest import Answer, accept_deliveries
 from triage.meta import SIGNATURE_HEADER, verify_subscription
-from triage.service import TriageService
+from triage.service import TriageService, build_services
 from triage.settings import Settings
 
 __all__ = ["create_app", "serve"]
@@ -36,7 +36,7 @@ def create_app(settings: Settings, service: TriageService | None = None) -> Sani
                + " before starting it") if missing else None
     if stopped:
         log.error("ingest.meta_stopped %s", stopped)
-    service = service or TriageService.from_settings(settings)
+    service = service or build_services(settings)
     # SQLite takes one writer at a time, and writers that collide back off by sleeping, so
     # one thread stores everything; a server database takes a few at once.
     sqlite = settings.database_url.startswith("sqlite")

@@ -13,11 +13,9 @@ __all__ = ["PortalConfig", "create_app", "config_from_settings", "serve"]
 
 
 def config_from_settings(settings: Settings) -> PortalConfig:
-    from triage.queue import QueueRepository, create_schema, make_engine
-    from triage.replies import load_library
+    from triage.service import build_services
 
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
+    services = build_services(settings)
     secret = settings.portal_secret or secrets.token_urlsafe(32)
     outbound = None
     if settings.rasa_url and settings.rasa_token:
@@ -25,8 +23,8 @@ def config_from_settings(settings: Settings) -> PortalConfig:
 
         outbound = RasaOutbound(settings.rasa_url, settings.rasa_token)
     return PortalConfig(
-        repository=QueueRepository(engine),
-        library=load_library(settings.templates_path),
+        repository=services.repository,
+        library=services.library,
         codec=SessionCodec(secret, idle_seconds=settings.portal_idle_minutes * 60),
         template_variables=settings.template_variables(),
         org_name=settings.org_name,
