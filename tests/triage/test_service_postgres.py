@@ -67,3 +67,7 @@ test_recovery_retries_a_hide_but_never_resends_a_reply = (
     outbox.test_recovery_retries_a_hide_but_never_resends_a_reply)
 test_the_database_refuses_a_second_live_private_reply = (
     outbox.test_the_database_refuses_a_second_live_private_reply)
+# Poll cursors (Google reviews) on PostgreSQL.
+from tests.triage.google import test_poller as poller  # noqa: E402
+
+test_the_cursor_only_moves_forward = poller.test_the_cursor_only_moves_forward

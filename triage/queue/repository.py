@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from triage.errors import InputError, PermissionDenied, StoreError
 from triage.queue._store import case_select, row_to
 from triage.queue.casework import CaseworkMixin
+from triage.queue.cursors import CursorsMixin
 from triage.queue.models import (
     Actor,
     AuditEvent,
@@ -53,7 +54,7 @@ def new_reference() -> str:
 
 
 class QueueRepository(IntakeMixin, OutboxMixin, WorkflowMixin, CaseworkMixin, UsersMixin,
-                      SecondFactorMixin, StatsMixin):
+                      SecondFactorMixin, StatsMixin, CursorsMixin):
     """The queue's data access: `QueueRepository(engine)` (optionally `clock=`)."""
 
     # -- inbound (store, claim, triage: `IntakeMixin`) ---------------------------

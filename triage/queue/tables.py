@@ -290,3 +290,13 @@ recovery_codes = sa.Table(
     sa.Column("used_at", sa.DateTime),
 )
 sa.Index("ix_recovery_codes_user", recovery_codes.c.user_id)
+
+# Where a polling channel has read up to (e.g. a Google location's reviews: the newest
+# updateTime whose reviews are all stored), so a restart neither misses nor repeats.
+poll_cursors = sa.Table(
+    "poll_cursors",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),
+    sa.Column("position", sa.String(255), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+)
