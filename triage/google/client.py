@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Protocol
 import requests
 
 from triage.errors import InputError, TriageError
+from triage.http_retry import retry_after
 from triage.google.reviews import (MAX_REPLY_CHARS, Review, ReviewsPage, parse_review,
                                    parse_reviews_page)
 
@@ -180,13 +181,6 @@ class HttpBusinessProfileApi:
         return str(data.get("updateTime") or "")
 
     # -- transport -----------------------------------------------------------------------
-    def _retry_after(self, resp: requests.Response) -> Optional[float]:
-        try:
-            value = float(resp.headers.get("Retry-After", ""))
-        except ValueError:
-            return None
-        return min(max(value, 0.0), self.max_retry_after)
-
     def _call(self, operation: str, method: str, path: str, *,
               params: Optional[Dict[str, Any]] = None,
               body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -231,7 +225,7 @@ class HttpBusinessProfileApi:
                 log.warning("google.call op=%s status=%d attempt=%d", operation, status, attempt)
                 last = GoogleUnavailable(operation, "gave up after retries", status=status,
                                          reason=reason, attempts=attempt)
-                wait = self._retry_after(resp) if resp.headers.get("Retry-After") else wait
+                wait = retry_after(resp, self.max_retry_after) or wait
                 continue
             log.error("google.call op=%s status=%d attempt=%d reason=%s", operation, status,
                       attempt, reason)

@@ -31,6 +31,7 @@ from typing import Any, Callable, Dict, Optional, Protocol
 import requests
 
 from triage.errors import TriageError
+from triage.http_retry import retry_after
 
 __all__ = [
     "FACEBOOK", "INSTAGRAM", "PLATFORMS", "GraphApi", "HttpGraphApi",
@@ -192,14 +193,6 @@ class HttpGraphApi:
     def _delay(self, attempt: int) -> float:
         return self.backoff * (2 ** (attempt - 1))
 
-    def _retry_after(self, resp: requests.Response) -> Optional[float]:
-        """Meta's `Retry-After` in seconds (capped), if it sent a usable one."""
-        try:
-            value = float(resp.headers.get("Retry-After", ""))
-        except ValueError:
-            return None
-        return min(max(value, 0.0), self.max_retry_after)
-
     def _params(self, token: str) -> Dict[str, str]:
         if not self._app_secret:
             return {}
@@ -253,7 +246,7 @@ class HttpGraphApi:
                             attempt, err["code"])
                 last = GraphUnavailable(operation, "gave up after retries", status=status,
                                         attempts=attempt, **err)
-                wait = self._retry_after(resp)
+                wait = retry_after(resp, self.max_retry_after)
                 continue
             log.error("graph.call op=%s status=%d attempt=%d code=%s subcode=%s", operation,
                       status, attempt, err["code"], err["subcode"])
