@@ -15,6 +15,7 @@ from triage import phi
 from triage.errors import InputError, StoreError
 from triage.parse import Parse
 from triage.policy import Action, Decision, Reason, ThreadState, decide
+from triage.google.rating import review_parse
 from triage.graph import Skipped, plan_delivery
 from triage.queue import (
     Escalation,
@@ -57,6 +58,8 @@ class Inbound:
     text: str
     # Where a platform reply goes (Meta); None where replies go back in the response (REST).
     reply_to: Optional[ReplyContext] = None
+    # A review's stars (1-5), which count beside its text (`triage.google.rating`).
+    rating: Optional[int] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +124,9 @@ class TriageService:
     def _validated(self, inbound: Inbound) -> str:
         if inbound.surface not in SURFACES:
             raise InputError(f"surface must be one of {', '.join(SURFACES)}")
+        if inbound.rating is not None and (isinstance(inbound.rating, bool)
+                                           or inbound.rating not in range(1, 6)):
+            raise InputError("rating must be a whole number of stars from 1 to 5")
         for name in ("channel", "message_key", "thread_key"):
             value = getattr(inbound, name)
             if not isinstance(value, str) or not value.strip() or len(value) > 200:
@@ -151,7 +157,7 @@ class TriageService:
             valid.append((len(results), NewInbound(
                 inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
                 original_text=text, redacted_text=None, reply_to=inbound.reply_to,
-                crisis=crisis.value if crisis else None)))
+                crisis=crisis.value if crisis else None, rating=inbound.rating)))
             results.append(None)  # type: ignore[arg-type] - filled in below
         for (index, msg), stored in zip(valid, self.repository.store_many([m for _, m in valid])):
             results[index] = stored
@@ -173,7 +179,7 @@ class TriageService:
             NewInbound(inbound.channel, inbound.message_key, inbound.thread_key, inbound.surface,
                        original_text=text, redacted_text=redacted,
                        phi_types=types, reply_to=inbound.reply_to,
-                       crisis=crisis.value if crisis else None),
+                       crisis=crisis.value if crisis else None, rating=inbound.rating),
             lease_for=self.settings.lease if lease else None,
         )
         if stored.duplicate and stored.lease is not None:
@@ -241,6 +247,8 @@ class TriageService:
             unit.record_deidentified(*_read_for_phi(
                 self.repository.original_text(unit.message.id)))
         msg = unit.message
+        if msg.rating is not None:
+            parse = review_parse(parse, msg.rating, text)
         owned = unit.open_case() is not None
         decision = self.assess(text, parse, msg.surface, human_owned=owned)
         reference = None

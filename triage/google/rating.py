@@ -19,7 +19,10 @@ from typing import Optional
 
 from triage.parse import Parse
 
-__all__ = ["RATING_CONFIDENCE", "review_parse"]
+__all__ = ["RATING_CONFIDENCE", "RATING_ONLY_TEXT", "review_parse"]
+
+# What is stored and classified for a review that has stars and no text (fixed, no PHI).
+RATING_ONLY_TEXT = "(a star rating without text)"
 
 # The confidence a low rating gives the negative reading: above the hand-off threshold, since
 # the reviewer said it themselves.
@@ -27,9 +30,10 @@ RATING_CONFIDENCE = 0.9
 _KEPT = frozenset({"emergency", "clinical_request", "negative_review", "spam"})
 
 
-def review_parse(parse: Optional[Parse], stars: Optional[int]) -> Parse:
-    """The parse the policy decides on: the text's (None when there is no text) and the rating."""
-    if parse is None:
+def review_parse(parse: Optional[Parse], stars: Optional[int], text: str = "") -> Parse:
+    """The parse the policy decides on: the text's (None, or `text` RATING_ONLY_TEXT, when
+    the review has no text) and the rating."""
+    if parse is None or text == RATING_ONLY_TEXT:
         category = {1: "negative_review", 2: "negative_review", 4: "praise",
                     5: "praise"}.get(stars or 0, "other")
         return Parse(category, 1.0)

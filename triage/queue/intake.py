@@ -358,7 +358,7 @@ def _inbound_values(msg: NewInbound, now: dt.datetime) -> dict:
         channel=msg.channel, message_key=msg.message_key, thread_key=msg.thread_key,
         surface=msg.surface, original_text=msg.original_text,
         redacted_text=msg.redacted_text, phi_types=",".join(msg.phi_types),
-        crisis=msg.crisis, received_at=now, status="received",
+        crisis=msg.crisis, rating=msg.rating, received_at=now, status="received",
         platform=reply.platform if reply else None,
         sender_id=reply.sender_id if reply else None,
         comment_id=reply.comment_id if reply else None,

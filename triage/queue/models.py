@@ -43,6 +43,7 @@ class NewInbound:
     phi_types: Sequence[str] = ()
     reply_to: Optional[ReplyContext] = None
     crisis: Optional[str] = None  # a triage.safety.Crisis value
+    rating: Optional[int] = None  # a review's stars (1-5)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +91,7 @@ class InboundView:
     comment_id: Optional[str] = None
     sent_at: Optional[dt.datetime] = None
     crisis: Optional[str] = None
+    rating: Optional[int] = None
 
     @property
     def reply_to(self) -> Optional[ReplyContext]:

@@ -55,6 +55,8 @@ inbound_messages = sa.Table(
     # The crisis phrase the text matched (triage.safety.Crisis), if any: the redacted text
     # hides crisis statements, and urgency must not depend on reading it.
     sa.Column("crisis", sa.String(16)),
+    # A review's stars (1-5; Google reviews), which count beside its text; NULL elsewhere.
+    sa.Column("rating", sa.SmallInteger),
     sa.Column("received_at", sa.DateTime, nullable=False),
     # received -> processing (under a lease) -> triaged (answered or escalated). A worker
     # that dies leaves `received` or an expired lease; the recovery loop picks it up.
