@@ -3,10 +3,11 @@
 Rasa 3.6 imports every default component when it starts, so each Rasa process imported
 TensorFlow (about 400 MB and 2.5-5 s here) although our pipeline (config.yml) has no
 TensorFlow component: DIETClassifier, TEDPolicy, UnexpecTEDIntentPolicy, ResponseSelector,
-ConveRTFeaturizer, LanguageModelFeaturizer and the layers under them. `leave_out_tensorflow()`, called before Rasa is imported, puts a stand-in
-in place of each of those modules. A stand-in's every name is a placeholder class, so Rasa's
-imports, its component lists and its config checks work, and any real use (a config or a model
-that names one of them) stops with an error that says what to do. Other code that imports
+ConveRTFeaturizer, LanguageModelFeaturizer and the layers under them. `leave_out_tensorflow()`,
+called before Rasa is imported, puts a stand-in in place of each of those modules. A
+stand-in's every name is a placeholder class, so Rasa's imports, its component lists and its
+config checks work, and any real use (a config or a model that names one of them) stops with
+an error that says what to do. Other code that imports
 TensorFlow itself still gets the real package.
 """
 
@@ -105,6 +106,8 @@ def config_needs_tensorflow(config_path: Path) -> bool:
         config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return False  # Rasa reports a missing or broken config itself
+    if not isinstance(config, dict):
+        return False
     steps = [*(config.get("pipeline") or []), *(config.get("policies") or [])]
     names = {str(step.get("name", "")).rsplit(".", 1)[-1] for step in steps
              if isinstance(step, dict)}

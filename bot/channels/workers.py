@@ -7,8 +7,9 @@ ones first; `SKIP LOCKED` on PostgreSQL, so replicas share the work) and runs ea
 Rasa with up to `worker_concurrency` turns at once. A channel wakes the loop when it stores
 something (`wake`); without a wake it looks every `worker_poll_seconds`, for messages other
 processes stored and for leases that expired because a worker died: recovery is the same
-loop. A turn renews its lease while it runs, so a slow turn is never started twice. Each channel registers how to run a row of its own (the Meta channel rebuilds the reply
-context from the row); any other row is run with a collecting output, so its case opens even
+loop. A turn renews its lease while it runs, so a slow turn is never started twice. Each
+channel registers how to run a row of its own (the Meta channel rebuilds the reply context
+from the row); any other row is run with a collecting output, so its case opens even
 though nobody waits for the reply. Channels add periodic work (the Meta outbox sender) with
 `add_task`; it runs every `recovery_interval_seconds`.
 """

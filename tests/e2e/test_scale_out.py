@@ -128,7 +128,8 @@ def test_figures(scaled, capsys):
         "finished by the other replica": sum(1 for r in rows if r.attempts > 1),
         "turns in the tracker": len(turns), "turns twice": sum(n - 1 for n in turns.values()),
         "broker user events": len(scaled["broker"]),
-        "sends": len(send_calls), "double sends": max(0, len(send_calls) - len(sent) - len(unknown)),
+        "sends": len(send_calls),
+        "double sends": max(0, len(send_calls) - len(sent) - len(unknown)),
         "requests per server": " ".join(f"{k}={v}" for k, v in sorted(scaled["counts"].items())),
     }
     with capsys.disabled():

@@ -46,7 +46,8 @@ class GoogleError(TriageError):
 
     def __init__(self, operation: str, detail: str, *, status: Optional[int] = None,
                  reason: Optional[str] = None, attempts: int = 1) -> None:
-        self.operation, self.status, self.reason, self.attempts = operation, status, reason, attempts
+        self.operation, self.status, self.reason = operation, status, reason
+        self.attempts = attempts
         bits = [f"status={status}" if status is not None else "", reason or "",
                 f"attempts={attempts}"]
         super().__init__(f"{operation}: {detail} ({', '.join(b for b in bits if b)})")
