@@ -116,10 +116,7 @@ def config_needs_tensorflow(config_path: Path) -> bool:
 
 def leave_out_tensorflow() -> None:
     """Install the stand-ins (before Rasa is imported; once per process is enough)."""
-    loaded = LEFT_OUT & set(sys.modules)
-    if loaded:
-        real = [m for m in loaded if not isinstance(sys.modules[m], _StandIn)]
-        if real:
-            return  # too late: Rasa's TensorFlow modules are loaded already
+    if any(not isinstance(sys.modules[m], _StandIn) for m in LEFT_OUT & set(sys.modules)):
+        return  # too late: Rasa's TensorFlow modules are loaded already
     if not any(isinstance(f, _Finder) for f in sys.meta_path):
         sys.meta_path.insert(0, _Finder())

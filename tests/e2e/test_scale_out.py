@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from tests.e2e.test_faults import SENDS, _expected_keys, _post, _settled
+from tests.e2e.test_faults import _expected_keys, _post, _settled, send_figures
 from tests.fakes.graph_server import FakeGraph
 from tests.scale_out import broker_messages, scale_out_stack
 from tests.triage.meta.replay import IG_ID, PAGE_ID, build_replay
@@ -112,12 +112,7 @@ def test_figures(scaled, capsys):
     rows = _rows(repo)
     expected = _expected_keys(scaled["replay"])
     stored = collections.Counter((r.channel, r.message_key) for r in rows)
-    ops = repo.list_deliveries()
-    send_calls = [c for c in graph.calls if c.status == 200 and c.method == "POST" and (
-        c.path.endswith("/messages") or c.path.endswith("/comments")
-        or c.path.endswith("/replies"))]
-    sent = [o for o in ops if o.operation in SENDS and o.status == "sent"]
-    unknown = [o for o in ops if o.status == "unknown"]
+    send_calls, sent, unknown = send_figures(repo, graph)
     turns = collections.Counter(_handled(e for _, e in scaled["tracker"]))
     figures = {
         "deliveries": len(scaled["replay"]), "events": len(expected),

@@ -70,6 +70,9 @@ class BusinessProfileApi(Protocol):
                      page_size: int = 50) -> ReviewsPage:
         """One page of a location's reviews, newest update first."""
 
+    def iter_reviews(self, location: str) -> Iterator[Review]:
+        """Every review of a location, page after page, newest update first."""
+
     def get_review(self, name: str) -> Review:
         """One review by its name (what a notification gives)."""
 

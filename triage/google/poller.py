@@ -63,7 +63,7 @@ class ReviewPoller:
         name = f"google_reviews:{location}"
         since = self._cursors.cursor(name)
         fresh = []
-        for review in self._iter(location):
+        for review in self._api.iter_reviews(location):
             if since is not None and canonical_time(review.update_time) < since:
                 break
             fresh.append(review)
@@ -73,12 +73,3 @@ class ReviewPoller:
         self._cursors.advance_cursor(name, max(canonical_time(r.update_time) for r in fresh))
         log.info("google.poll location=%s reviews=%d", location, len(fresh))
         return len(fresh)
-
-    def _iter(self, location: str):
-        token = None
-        while True:
-            page = self._api.list_reviews(location, token)
-            yield from page.reviews
-            if not page.next_page_token:
-                return
-            token = page.next_page_token
