@@ -30,7 +30,7 @@ def _latest_user_event(tracker: Tracker) -> Dict[str, Any]:
 
 
 def _triage(tracker: Tracker) -> Tuple[Optional[Outcome], bool]:
-    """(outcome, replies go through the Meta outbox). None: nothing to do (a duplicate)."""
+    """(outcome, replies go through a platform's outbox). None: nothing to do (a duplicate)."""
     service = shared_service()
     event = _latest_user_event(tracker)
     metadata = event.get("metadata") or {}
@@ -70,7 +70,7 @@ class ActionTriage(Action):
     ) -> List[Dict[Text, Any]]:
         loop = asyncio.get_running_loop()
         try:
-            outcome, from_meta = await loop.run_in_executor(None, _triage, tracker)
+            outcome, from_platform = await loop.run_in_executor(None, _triage, tracker)
         except TriageError as exc:
             # Nothing is sent: an unapproved fallback text would break the rules. The
             # message keeps its lease until it expires; then the workers take it again.
@@ -78,9 +78,9 @@ class ActionTriage(Action):
             return []
         if outcome is None:
             return []
-        if from_meta:
-            # The operations are in the outbox already; this only tells the Meta channel
-            # to send them now rather than at its next sweep.
+        if from_platform:
+            # The operations are in the outbox already (Meta, Google); this only tells the
+            # channel to send them now rather than at its next sweep.
             if outcome.planned:
                 dispatcher.utter_message(json_message={"triage_delivery": {
                     "inbound_id": int(_latest_user_event(tracker)["metadata"]["inbound_id"])}})

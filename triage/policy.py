@@ -27,6 +27,13 @@ The safety rules live here and nowhere else, in this order:
 5. low confidence -> a human decides (case; a private message gets a neutral
    acknowledgement, a public comment nothing);
 6. otherwise the category's default handling from the taxonomy.
+
+A channel that answers only in public (`ChannelRules.private_replies` false: a Google review)
+hides nothing and sends nothing privately: where rule 4 would answer privately, and for a
+complaint, it gets the generic `review_ack` in public, which confirms nothing. Where the
+channel's public replies wait for a moderator (`public_replies: moderator`), every reply but
+the emergency numbers is `held`: it is shown on the case, and posted when a moderator approves;
+a plain reply (no case) is not sent at all.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from typing import Optional, Sequence, Tuple
 
 from triage.phi import LINK_TYPES
 from triage.safety import Crisis
-from triage.taxonomy import Handling, Priority, Taxonomy
+from triage.taxonomy import ChannelRules, Handling, Priority, Taxonomy
 
 __all__ = ["Action", "Decision", "Reason", "ThreadState", "decide", "required_templates"]
 
@@ -89,6 +96,8 @@ class Decision:
     hide: bool = False
     # Send the same template privately too (a public comment's private reply).
     also_private: bool = False
+    # The reply waits for a moderator's approval (`ChannelRules.public_replies`).
+    held: bool = False
 
 
 def _escalate(taxonomy: Taxonomy, category: str, reason: Reason, priority: Priority,
@@ -116,6 +125,35 @@ def decide(
     faq_topic: Optional[str] = None,
     emergency_score: Optional[float] = None,
     hide_phi_comments: bool = True,
+    channel: ChannelRules = ChannelRules(),
+) -> Decision:
+    """Route one message; see the module docstring for the rules and their order."""
+    decision = _route(category, confidence, phi_types, surface, thread, taxonomy, crisis=crisis,
+                      faq_topic=faq_topic, emergency_score=emergency_score,
+                      hide_phi_comments=hide_phi_comments and channel.private_replies,
+                      public_only=not channel.private_replies)
+    if (decision.template_key and channel.public_replies == "moderator"
+            and decision.reason is not Reason.EMERGENCY):
+        if decision.action is Action.REPLY:
+            # No case to approve it on: nothing is posted (`automatic` thanks reviewers).
+            return Decision(Action.IGNORE, decision.reason, decision.category, hide=decision.hide)
+        decision = dataclasses.replace(decision, held=True)
+    return decision
+
+
+def _route(
+    category: str,
+    confidence: float,
+    phi_types: Sequence[str],
+    surface: str,
+    thread: ThreadState,
+    taxonomy: Taxonomy,
+    *,
+    crisis: Optional[Crisis],
+    faq_topic: Optional[str],
+    emergency_score: Optional[float],
+    hide_phi_comments: bool,
+    public_only: bool,
 ) -> Decision:
     """Route one message. `category` is the classifier's top guess, even when unsure;
     `emergency_score` is the model's crisis score (default: `confidence` when the top
@@ -136,7 +174,7 @@ def decide(
         hide = public and hide_phi_comments and bool(identifiers)
         return dataclasses.replace(
             _escalate(taxonomy, "emergency", Reason.EMERGENCY, Priority.URGENT, template,
-                      surface, hide), also_private=public and bool(identifiers))
+                      surface, hide), also_private=public and bool(identifiers) and not public_only)
 
     if thread.human_owned:
         # Silent, but a public comment with PHI is still hidden: never PHI in public.
@@ -152,11 +190,13 @@ def decide(
     if phi_types or category == "clinical_request":
         reason = Reason.PHI if phi_types else Reason.CLINICAL
         hide = public and hide_phi_comments
+        # Where nothing goes privately, the generic acknowledgement, in public.
+        template, reply_surface = ("review_ack", surface) if public_only else (
+            "secure_portal", PRIVATE)
         if category == "negative_review" and confidence >= taxonomy.confidence_threshold:
-            return _escalate(taxonomy, category, reason, spec.priority, "secure_portal",
-                             PRIVATE, hide)
-        return _escalate(taxonomy, category, reason, Priority.HIGH, "secure_portal", PRIVATE,
-                         hide)
+            return _escalate(taxonomy, category, reason, spec.priority, template, reply_surface,
+                             hide)
+        return _escalate(taxonomy, category, reason, Priority.HIGH, template, reply_surface, hide)
 
     if confidence < taxonomy.confidence_threshold:
         template = "handoff_ack" if surface == PRIVATE else None
@@ -167,7 +207,10 @@ def decide(
 
     if spec.handling is Handling.ESCALATE:
         reason = Reason.COMPLAINT if category == "negative_review" else Reason.CATEGORY
-        return _escalate(taxonomy, category, reason, spec.priority, spec.template, surface)
+        template = spec.template
+        if public_only and reason is Reason.COMPLAINT:
+            template = "review_ack"  # "send us a private message" has no meaning here
+        return _escalate(taxonomy, category, reason, spec.priority, template, surface)
 
     if spec.handling is Handling.REPLY:
         template = spec.template
@@ -190,4 +233,6 @@ def required_templates(taxonomy: Taxonomy) -> Tuple[Tuple[str, str], ...]:
     needed = {(key, surface) for key in keys for surface in (PUBLIC, PRIVATE)}
     # secure_portal replies go privately; handoff_ack exists only in private.
     needed.add(("handoff_ack", PRIVATE))
+    if any(not rules.private_replies for rules in taxonomy.channels.values()):
+        needed.add(("review_ack", PUBLIC))  # public-only channels' acknowledgement
     return tuple(sorted(needed))

@@ -12,18 +12,27 @@ which `recover` settles. What a crash can cause, per operation:
   one, so an interrupted call is `unknown` and lands on the case: a person checks the
   thread and resends from the portal if it never arrived. Never sent twice unseen.
 
+- a reply to a Google review: a PUT that replaces the one reply, so retried like a hide;
+  its text is checked once more for words that could confirm a patient before the call.
+
 Transient failures (5xx, throttling, no connection: already retried inside the client)
 are retried later, with backoff, up to `max_attempts`; a rejection or the last failure is
 `failed` and lands on a case, as is an operation Meta's rules skipped.
+
+One sender serves one platform API: the Graph API for Facebook and Instagram (the default
+`platforms`), or the Business Profile API for ("google",). Each claims its platforms' rows
+only, so the Meta and Google channels' senders share one outbox.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Sequence, Union
 
-from triage.graph import GraphApi, GraphError, GraphUnavailable
+from triage.google import GoogleError, GoogleUnavailable
+from triage.google.replies import PLATFORM as GOOGLE, REPLY as REPLY_TO_REVIEW, ReplyToReview
+from triage.graph import PLATFORMS as META_PLATFORMS, GraphError, GraphUnavailable
 from triage.graph.rules import HideComment, Operation, PrivateReply, ReplyToComment, SendMessage
 from triage.queue import DeliveryView, QueueRepository, utcnow
 from triage.queue.deliveries import IDEMPOTENT_OPERATIONS
@@ -33,8 +42,8 @@ __all__ = ["OutboxSender", "operation_of"]
 log = logging.getLogger(__name__)
 
 
-def operation_of(row: DeliveryView) -> Operation:
-    """The Graph call an outbox row stands for."""
+def operation_of(row: DeliveryView) -> Union[Operation, ReplyToReview]:
+    """The platform call an outbox row stands for."""
     if row.operation == "send_message":
         return SendMessage(row.platform, row.target_id, row.body or "", tag=row.tag)
     if row.operation == "reply_to_comment":
@@ -43,21 +52,30 @@ def operation_of(row: DeliveryView) -> Operation:
         return PrivateReply(row.platform, row.target_id, row.body or "")
     if row.operation == "hide_comment":
         return HideComment(row.platform, row.target_id)
+    if row.operation == REPLY_TO_REVIEW:
+        return ReplyToReview(row.target_id, row.body or "")
     raise ValueError(f"unknown operation {row.operation!r}")
 
 
-def _reason(exc: GraphError) -> str:
-    """What a case shows for a failed call: the error's kind and Meta's codes, no text."""
+def _reason(exc: Union[GraphError, GoogleError]) -> str:
+    """What a case shows for a failed call: the error's kind and the platform's codes (our
+    own words for a refused reply), never a writer's text."""
+    if isinstance(exc, GoogleError):
+        return str(exc)
     return " ".join(filter(None, (type(exc).__name__, exc.codes)))
 
 
 class OutboxSender:
-    def __init__(self, repository: QueueRepository, graph: GraphApi, *, sla_hours: float,
+    def __init__(self, repository: QueueRepository, api: Any, *, sla_hours: float,
+                 platforms: Sequence[str] = META_PLATFORMS,
                  lease: dt.timedelta = dt.timedelta(seconds=60), max_attempts: int = 5,
                  retry_backoff: dt.timedelta = dt.timedelta(seconds=30),
                  clock: Callable[[], dt.datetime] = utcnow) -> None:
+        """`api` makes the calls of `platforms`' rows: a GraphApi for Meta's, a
+        BusinessProfileApi for Google's."""
         self.repository = repository
-        self.graph = graph
+        self.api = api
+        self.platforms = tuple(platforms)
         self.sla_hours = sla_hours
         self.lease = lease
         self.max_attempts = max_attempts
@@ -68,7 +86,8 @@ class OutboxSender:
         """Send the due operations (of one message, or all); returns how many were tried."""
         tried = 0
         while True:
-            batch = self.repository.claim_operations(self.lease, inbound_id=inbound_id)
+            batch = self.repository.claim_operations(self.lease, inbound_id=inbound_id,
+                                                     platforms=self.platforms)
             if not batch:
                 return tried
             for row in batch:
@@ -77,7 +96,7 @@ class OutboxSender:
 
     def recover(self) -> dict:
         """Settle operations a dead sender left in flight (see the module docstring)."""
-        counts = self.repository.recover_operations(self.sla_hours)
+        counts = self.repository.recover_operations(self.sla_hours, self.platforms)
         if any(counts.values()):
             log.warning("outbox.recovered retried=%d unknown=%d", counts["retried"],
                         counts["unknown"])
@@ -86,13 +105,15 @@ class OutboxSender:
     def _send(self, row: DeliveryView) -> None:
         finish = self.repository.finish_operation
         try:
-            platform_id = operation_of(row).apply(self.graph)
-        except GraphError as exc:
+            platform_id = operation_of(row).apply(self.api)
+        except (GraphError, GoogleError) as exc:
             reason = _reason(exc)
-            if exc.outcome_unknown and row.operation not in IDEMPOTENT_OPERATIONS:
+            unknown = getattr(exc, "outcome_unknown", False)
+            if unknown and row.operation not in IDEMPOTENT_OPERATIONS:
                 finish(row.id, "unknown", sla_hours=self.sla_hours,
                        reason=f"outcome unknown: {reason}")
-            elif isinstance(exc, GraphUnavailable) and row.attempts < self.max_attempts:
+            elif (isinstance(exc, (GraphUnavailable, GoogleUnavailable))
+                  and row.attempts < self.max_attempts):
                 retry_at = self._clock() + self.retry_backoff * (2 ** (row.attempts - 1))
                 finish(row.id, "pending", sla_hours=self.sla_hours, reason=reason,
                        retry_at=retry_at)

@@ -12,9 +12,10 @@ import unicodedata
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from triage import phi
-from triage.errors import InputError, StoreError
+from triage.errors import InputError, StoreError, TemplateError
 from triage.parse import Parse
 from triage.policy import Action, Decision, Reason, ThreadState, decide
+from triage.google import replies as google_replies
 from triage.google.rating import review_parse
 from triage.graph import Skipped, plan_delivery
 from triage.queue import (
@@ -74,6 +75,7 @@ class Received:
 class Outcome:
     decision: Decision
     case_reference: Optional[str]
+    # What goes out now (a reply held for a moderator's approval does not).
     replies: Tuple[Rendered, ...]
     # Platform operations written to the outbox with the decision (Meta messages).
     planned: int = 0
@@ -94,14 +96,17 @@ def clean_text(text: object, max_chars: int) -> str:
 
 
 def assess(text: str, parse: Parse, surface: str, taxonomy: Taxonomy, *,
-           human_owned: bool = False, hide_phi_comments: bool = True) -> Decision:
+           human_owned: bool = False, hide_phi_comments: bool = True,
+           channel: Optional[str] = None) -> Decision:
     """The policy's decision for one de-identified message: pure apart from the
-    crisis-phrase check, so evaluations and the live service share it."""
+    crisis-phrase check, so evaluations and the live service share it. `channel` (the
+    stored channel name) brings that channel's rules (`Taxonomy.channel`)."""
     return decide(
         parse.category, parse.confidence, parse.phi_types, surface,
         ThreadState(human_owned=human_owned), taxonomy,
         crisis=crisis_signal(text), faq_topic=parse.faq_topic,
         emergency_score=parse.emergency_score, hide_phi_comments=hide_phi_comments,
+        channel=taxonomy.channel(channel or ""),
     )
 
 
@@ -201,10 +206,11 @@ class TriageService:
             return phi.deidentify(text)
 
     # -- decisions -------------------------------------------------------------
-    def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False) -> Decision:
+    def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False,
+               channel: Optional[str] = None) -> Decision:
         """The policy's decision for one message (pure apart from the crisis check)."""
         return assess(text, parse, surface, self.taxonomy, human_owned=human_owned,
-                      hide_phi_comments=self.settings.hide_phi_comments)
+                      hide_phi_comments=self.settings.hide_phi_comments, channel=channel)
 
     def render(self, decision: Decision, case_reference: Optional[str]) -> Tuple[Rendered, ...]:
         if decision.template_key is None or decision.reply_surface is None:
@@ -250,7 +256,7 @@ class TriageService:
         if msg.rating is not None:
             parse = review_parse(parse, msg.rating, text)
         owned = unit.open_case() is not None
-        decision = self.assess(text, parse, msg.surface, human_owned=owned)
+        decision = self.assess(text, parse, msg.surface, human_owned=owned, channel=msg.channel)
         reference = None
         if decision.action is Action.ESCALATE:
             priority = decision.priority or Priority(self.taxonomy[parse.category].priority)
@@ -268,13 +274,15 @@ class TriageService:
             unit.finish(decision.category, parse.confidence, decision.action.value,
                         decision.reason.value, replies[0].template_id if replies else None)
         planned = 0
-        if msg.reply_to is not None:
-            planned = self._plan(unit, msg.id, msg.surface, msg.reply_to, replies,
+        # A held reply waits on its case for a moderator (`Decision.held`); a hide does not.
+        send_now = () if decision.held else replies
+        if msg.reply_to is not None and (send_now or decision.hide):
+            planned = self._plan(unit, msg.id, msg.surface, msg.reply_to, send_now,
                                  decision.hide, key=f"in{msg.id}")
         log.info("inbound.triaged id=%s category=%s action=%s reason=%s case=%s planned=%d",
                  msg.id, decision.category, decision.action.value, decision.reason.value,
                  reference or "-", planned)
-        return Outcome(decision, reference, replies, planned)
+        return Outcome(decision, reference, send_now, planned)
 
     # -- platform operations (the outbox) ----------------------------------------------------
     @property
@@ -316,6 +324,14 @@ class TriageService:
 
     def _plan(self, unit: TriageUnit, inbound_id: int, surface: str, reply_to: ReplyContext,
               replies: Sequence[Rendered], hide: bool, key: str) -> int:
+        if reply_to.platform == google_replies.PLATFORM:
+            op = google_replies.review_reply(inbound_id, reply_to, replies, key)
+            if op is None:
+                return 0
+            if op.status == "skipped":
+                unit.land_on_case(self.undelivered_sla_hours, op.template_id)
+            unit.plan(op)
+            return 1
         held = bool(reply_to.comment_id) and unit.private_reply_held(reply_to.comment_id)
         ops = self.operations_for(inbound_id, surface, reply_to, replies, hide, key, held)
         for op in ops:
@@ -327,11 +343,21 @@ class TriageService:
 
     def plan_reply(self, inbound_id: int, reply: Rendered, key: str) -> int:
         """A moderator's approved reply to a Meta thread, written to the outbox (with the
-        HUMAN_AGENT tag between 24 hours and 7 days). `inbound_id` is the thread's latest
+        HUMAN_AGENT tag between 24 hours and 7 days), or to a Google review (public only,
+        refused if it could confirm a patient). `inbound_id` is the thread's latest
         message; `key` makes the plan idempotent. Returns the operations planned."""
         msg = self.repository.get_inbound(inbound_id)
         if msg.reply_to is None:
             raise InputError("the thread has no platform context to reply on")
+        if msg.reply_to.platform == google_replies.PLATFORM:
+            op = google_replies.review_reply(inbound_id, msg.reply_to, (reply,), key)
+            if op is None:
+                raise InputError("a review takes a public reply only: choose a public template")
+            if op.status == "skipped":
+                # The moderator chose it: refuse it to them, nothing is planned.
+                raise TemplateError(f"template {reply.template_id} was not posted: {op.reason}")
+            self.repository.plan_operations((op,), self.undelivered_sla_hours)
+            return 1
         held = bool(msg.comment_id) and self.repository.private_reply_sent(msg.comment_id)
         ops = self.operations_for(inbound_id, msg.surface, msg.reply_to, (reply,), False, key,
                                   held, human=True)

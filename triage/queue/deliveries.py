@@ -5,7 +5,8 @@ Operations are planned in the transaction that made the decision (`TriageUnit.pl
 compare-and-set, with a lease), makes the call, and records the outcome
 (`finish_operation`). `recover_operations` settles what a dead sender left `sending`: a
 hide is idempotent and goes back to `pending`; any other operation may or may not have
-reached Meta, so it becomes `unknown` and lands on a case for a person, never re-sent.
+reached Meta, so it becomes `unknown` and lands on a case for a person, never re-sent. A reply
+to a Google review replaces the one before, so it is retried like a hide.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import datetime as dt
 from typing import List, Optional, Sequence
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from triage.errors import NotFound
+from triage.errors import Conflict, NotFound
 from triage.queue._store import Store, row_to
 from triage.queue.intake import NewOperation
 from triage.queue.models import Escalation
@@ -27,8 +29,9 @@ from triage.taxonomy import Priority
 __all__ = ["DeliveryView", "OutboxMixin", "STATUSES", "IDEMPOTENT_OPERATIONS", "NEEDS_A_PERSON"]
 
 STATUSES = OPERATION_STATUSES
-# Doing these twice changes nothing, so a crash mid-call is simply retried.
-IDEMPOTENT_OPERATIONS = frozenset({"hide_comment"})
+# Doing these twice changes nothing, so a crash mid-call is simply retried (a review's reply
+# is a PUT that replaces the business's one reply).
+IDEMPOTENT_OPERATIONS = frozenset({"hide_comment", "reply_to_review"})
 # Outcomes a person must look at: they land on a case.
 NEEDS_A_PERSON = ("failed", "skipped", "unknown")
 
@@ -57,17 +60,24 @@ class DeliveryView:
 class OutboxMixin(Store):
     def plan_operations(self, ops: Sequence[NewOperation], sla_hours: float) -> None:
         """Plan operations outside a triage (a moderator's reply), in one transaction.
-        Skipped ones land on the message's case."""
-        with self._begin() as session:
-            for op in ops:
-                case_id = self._inbound_case(session, op.inbound_id)
-                if op.status in NEEDS_A_PERSON:
-                    case_id = self._land_on_case(session, op.inbound_id, sla_hours, op.template_id)
-                self._insert_operation(session, op, case_id)
+        Skipped ones land on the message's case. Planning one (its idempotency key) again
+        is refused with Conflict and plans nothing."""
+        try:
+            with self._begin() as session:
+                for op in ops:
+                    case_id = self._inbound_case(session, op.inbound_id)
+                    if op.status in NEEDS_A_PERSON:
+                        case_id = self._land_on_case(session, op.inbound_id, sla_hours,
+                                                     op.template_id)
+                    self._insert_operation(session, op, case_id)
+        except IntegrityError:
+            raise Conflict("this reply was planned already") from None
 
     def claim_operations(self, lease_for: dt.timedelta, inbound_id: Optional[int] = None,
-                         limit: int = 50) -> List[DeliveryView]:
-        """Due `pending` operations, now `sending` under a lease; oldest first."""
+                         limit: int = 50, platforms: Optional[Sequence[str]] = None
+                         ) -> List[DeliveryView]:
+        """Due `pending` operations (of these platforms, or any), now `sending` under a
+        lease; oldest first."""
         now = self._now()
         d = deliveries.c
         query = (sa.select(deliveries.c.id).where(
@@ -76,6 +86,8 @@ class OutboxMixin(Store):
             .order_by(d.id).limit(limit))
         if inbound_id is not None:
             query = query.where(d.inbound_id == inbound_id)
+        if platforms is not None:
+            query = query.where(d.platform.in_(tuple(platforms)))
         claimed = []
         with self._begin() as session:
             if session.bind.dialect.name == "postgresql":
@@ -120,14 +132,18 @@ class OutboxMixin(Store):
                                 .values(case_id=case_id))
             return done == 1
 
-    def recover_operations(self, sla_hours: float) -> dict:
-        """Settle operations whose sender died mid-call (`sending` past its lease)."""
+    def recover_operations(self, sla_hours: float,
+                           platforms: Optional[Sequence[str]] = None) -> dict:
+        """Settle operations (of these platforms, or any) whose sender died mid-call
+        (`sending` past its lease)."""
         now = self._now()
         d = deliveries.c
         counts = {"retried": 0, "unknown": 0}
+        query = sa.select(deliveries).where(d.status == "sending", d.lease_expires_at < now)
+        if platforms is not None:
+            query = query.where(d.platform.in_(tuple(platforms)))
         with self._begin() as session:
-            rows = session.execute(sa.select(deliveries).where(
-                d.status == "sending", d.lease_expires_at < now).order_by(d.id)).all()
+            rows = session.execute(query.order_by(d.id)).all()
             for row in rows:
                 if row.operation in IDEMPOTENT_OPERATIONS:
                     values = dict(status="pending", next_attempt_at=None)

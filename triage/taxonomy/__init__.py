@@ -14,6 +14,7 @@ from triage.errors import ConfigError
 __all__ = [
     "CATEGORIES",
     "Category",
+    "ChannelRules",
     "Handling",
     "Priority",
     "Taxonomy",
@@ -62,6 +63,20 @@ class Category:
     hide: bool = False
 
 
+PUBLIC_REPLY_MODES = ("automatic", "moderator")
+
+
+@dataclasses.dataclass(frozen=True)
+class ChannelRules:
+    """What a channel can do and may do without a person."""
+
+    # False where a message can only be answered in public (a Google review).
+    private_replies: bool = True
+    # "moderator": each public reply waits for a moderator's approval on a case (emergency
+    # numbers excepted); "automatic": posted when the message is triaged.
+    public_replies: str = "automatic"
+
+
 @dataclasses.dataclass(frozen=True)
 class Taxonomy:
     categories: Mapping[str, Category]
@@ -72,6 +87,11 @@ class Taxonomy:
     spam_confidence: float = 0.6
     # ... and with an identifier only a patient gives (DOB, SSN, member/record number).
     spam_confidence_with_ids: float = 0.95
+    channels: Mapping[str, ChannelRules] = dataclasses.field(default_factory=dict)
+
+    def channel(self, name: str) -> ChannelRules:
+        """The rules of a channel (by its stored name); a channel not listed has the defaults."""
+        return self.channels.get(name) or ChannelRules()
 
     def __getitem__(self, name: str) -> Category:
         try:
@@ -93,6 +113,22 @@ def _category(name: str, raw: Mapping) -> Category:
         )
     except (KeyError, ValueError, TypeError) as exc:
         raise ConfigError(f"category {name!r} is invalid: {exc}") from exc
+
+
+def _channel(name: str, raw: object) -> ChannelRules:
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"channel {name!r} must be a mapping")
+    unknown = sorted(set(raw) - {"private_replies", "public_replies"})
+    if unknown:
+        raise ConfigError(f"channel {name!r} has unknown settings {unknown}")
+    rules = ChannelRules(private_replies=raw.get("private_replies", True),
+                         public_replies=raw.get("public_replies", "automatic"))
+    if not isinstance(rules.private_replies, bool):
+        raise ConfigError(f"channel {name!r}: private_replies must be true or false")
+    if rules.public_replies not in PUBLIC_REPLY_MODES:
+        raise ConfigError(f"channel {name!r}: public_replies must be one of "
+                          + ", ".join(PUBLIC_REPLY_MODES))
+    return rules
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
@@ -120,7 +156,11 @@ def load_taxonomy(path: Path) -> Taxonomy:
     for value in (threshold, emergency_threshold, spam_confidence, spam_with_ids):
         if not 0.0 <= value <= 1.0:
             raise ConfigError("taxonomy thresholds must lie in [0, 1]")
+    channels = raw.get("channels") or {}
+    if not isinstance(channels, Mapping):
+        raise ConfigError(f"taxonomy {path}: 'channels' must be a mapping")
     return Taxonomy(
+        channels={str(name): _channel(str(name), spec) for name, spec in channels.items()},
         categories=categories,
         faq_topics=dict(raw.get("faq_topics") or {}),
         confidence_threshold=threshold,

@@ -1,7 +1,9 @@
 """100 Google reviews through the fake server, the poller, notifications delivered twice and the
 real queue (issue 13's acceptance, without the model: every text is read as polite praise, the
 hardest case for the rating): one stored message and one triage per review version, one case
-per negative or PHI review, nothing public for a PHI review. The figures print."""
+per negative or PHI review, nothing posted until a moderator approves, then each case's
+generic acknowledgement posted once, none failing the "never confirm a patient" check. The
+figures print."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import TODAY
 from tests.fakes.business_profile_server import FakeBusinessProfile
 from triage.google import HttpBusinessProfileApi, OAuthCredentials
 from triage.google.intake import CHANNEL, store_reviews
 from triage.google.poller import ReviewPoller
 from triage.google.rating import RATING_ONLY_TEXT
+from triage.google.replies import PLATFORM, refusal_reason
+from triage.errors import Conflict
 from triage.parse import Parse
+from triage.sender import OutboxSender
 from triage.queue.tables import inbound_messages
 
 LOCATION = "accounts/10/locations/20"
@@ -93,10 +99,35 @@ def test_100_reviews_one_triage_per_version_one_case_per_negative_or_phi_review(
         by_thread[r.thread_key].append(r)
     expected_case = {t for t, rs in by_thread.items()
                      if any(r.rating <= 2 or r.phi_types for r in rs)}
+    # Nothing is posted to Google on its own (a moderator approves review replies)...
+    assert service.repository.list_deliveries() == []
+    # ... and each case offers its acknowledgement; the moderators approve every one (what
+    # action_moderator_reply does for the portal), some twice, and the outbox posts them.
+    sender = OutboxSender(service.repository, api, platforms=(PLATFORM,), sla_hours=24)
+    fake.reset_calls()
+    for n, case in enumerate(cases):
+        thread = service.repository.thread_messages(case.id)
+        latest = thread[-1]
+        template = service.library.by_id(next(m.template_id for m in reversed(thread)
+                                              if m.template_id))
+        rendered = service.library.render(
+            template.key, template.surface,
+            dict(service.settings.template_variables(), case_ref=case.reference), TODAY)
+        for click in range(2 if n % 9 == 0 else 1):
+            try:
+                service.plan_reply(latest.id, rendered, f"case{case.id}:{template.id}")
+            except Conflict:
+                assert click == 1  # the same approval twice is planned once
+    sender.run()
+    puts = [c for c in fake.calls if c.method == "PUT" and c.status == 200]
+    per_review = collections.Counter(c.path for c in puts)
     figures = {"reviews": 100, "versions": len(rows), "stored twice": sum(versions.values()) -
                len(versions), "triaged": triaged, "cases": len(cases),
                "negative or PHI reviews": len(expected_case),
-               "rating only": sum(1 for r in rows if r.original_text == RATING_ONLY_TEXT)}
+               "rating only": sum(1 for r in rows if r.original_text == RATING_ONLY_TEXT),
+               "replies posted": len(puts),
+               "failing the check": sum(1 for c in puts if refusal_reason(c.json["comment"])),
+               "reviews replied twice": sum(1 for v in per_review.values() if v > 1)}
     with capsys.disabled():
         print("\ngoogle reviews: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
     assert len(rows) == 110 and figures["stored twice"] == 0
@@ -107,8 +138,9 @@ def test_100_reviews_one_triage_per_version_one_case_per_negative_or_phi_review(
             assert r.category == "negative_review", r.message_key
         if r.phi_types:
             assert r.action == "escalate"
-    # Nothing is posted to Google on its own: no reply context, no outbox operation.
-    assert service.repository.list_deliveries() == []
+    assert figures["replies posted"] == len(cases) and figures["failing the check"] == 0
+    assert figures["reviews replied twice"] == 0
+    assert {d.status for d in service.repository.list_deliveries()} == {"sent"}
 
 
 def test_a_rating_outside_one_to_five_is_refused(service):

@@ -109,11 +109,11 @@ _keys = itertools.count()
 def open_case(repo: QueueRepository, *, priority: str = "normal", sla_hours: float = 24,
               category: str = "negative_review", channel: str = "rest",
               thread: Optional[str] = None, text: str = "the parking is a joke",
-              redacted: Optional[str] = None) -> CaseView:
+              redacted: Optional[str] = None, surface: str = "private_message") -> CaseView:
     """Store a message and escalate it as the bot would; the new case (status new)."""
     n = next(_keys)
     stored = repo.store_inbound(NewInbound(channel, f"m{n}", thread or f"thread-{n}",
-                                           "private_message", text, redacted or text))
+                                           surface, text, redacted or text))
     ref = repo.escalate(
         Escalation(stored.id, category, priority, Priority(priority).rank, "category",
                    sla_hours, 0.9, None),

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.triage.queue.conftest import add_message, open_case
-from triage.errors import InputError, NotFound, PermissionDenied, TransitionError
+from triage.errors import InputError, NotFound, PermissionDenied, TemplateError, TransitionError
 from triage.queue.tables import case_replies
 
 SECRET = "Jane Smith DOB 3/4/1950"
@@ -149,6 +149,25 @@ def test_a_supervisor_cannot_approve_their_own_free_text(repo, staff, held):
     with pytest.raises(PermissionDenied):
         repo.approve_free_text(staff["sup"], draft.id)
     assert repo.approve_free_text(staff["sup2"], draft.id).status == "approved"
+
+
+@pytest.mark.parametrize("surface, body, refused", [
+    ("public_comment", "We're sorry your visit was disappointing.", True),
+    ("public_comment", "When you were here we should have explained the wait.", True),
+    ("public_comment", "We'd like to hear more: please call Patient Relations.", False),
+    # A private message to the writer may speak of their visit.
+    ("private_message", "We're sorry your visit was disappointing.", False),
+])
+def test_free_text_for_a_public_reply_is_checked_before_it_can_be_approved(
+        repo, staff, surface, body, refused):
+    case = repo.claim(staff["mod"], open_case(repo, surface=surface).id)
+    draft = repo.propose_free_text(staff["mod"], case.id, body)
+    if refused:
+        with pytest.raises(TemplateError, match="could confirm a patient"):
+            repo.approve_free_text(staff["sup"], draft.id)
+        assert repo.list_replies(case.id)[0].status == "pending_approval"
+    else:
+        assert repo.approve_free_text(staff["sup"], draft.id).status == "approved"
 
 
 def test_rejected_free_text_cannot_be_sent(repo, staff, held):
