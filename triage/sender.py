@@ -31,7 +31,7 @@ import logging
 from typing import Any, Callable, Optional, Sequence, Union
 
 from triage.google import GoogleError, GoogleUnavailable
-from triage.google.replies import PLATFORM as GOOGLE, REPLY as REPLY_TO_REVIEW, ReplyToReview
+from triage.google.replies import REPLY as REPLY_TO_REVIEW, ReplyToReview
 from triage.graph import PLATFORMS as META_PLATFORMS, GraphError, GraphUnavailable
 from triage.graph.rules import HideComment, Operation, PrivateReply, ReplyToComment, SendMessage
 from triage.queue import DeliveryView, QueueRepository, utcnow

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import List, Mapping, Optional, Tuple
 
 from triage.errors import ConfigError
 
@@ -62,6 +63,22 @@ class Settings:
     portal_secure_cookies: bool = True
     rasa_url: Optional[str] = None
     rasa_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    # Google Business Profile reviews: the OAuth2 client and the refresh token granted by a
+    # manager of the locations, the locations ("accounts/1/locations/2", ...), the token in
+    # the Pub/Sub push URL (unset: no notifications, polling only), how often to poll, and
+    # the API's and token endpoint's URLs (the fake server's in tests and the demo).
+    google_client_id: Optional[str] = None
+    google_client_secret: Optional[str] = dataclasses.field(default=None, repr=False)
+    google_refresh_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    google_locations: Tuple[str, ...] = ()
+    google_push_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    google_poll_seconds: float = 300.0
+    google_api_url: str = "https://mybusiness.googleapis.com"
+    google_token_url: str = "https://oauth2.googleapis.com/token"
+
+    def missing(self, required: Mapping[str, str]) -> List[str]:
+        """The variables of `required` (variable -> field) whose setting is empty."""
+        return [name for name, field in required.items() if not getattr(self, field)]
 
     @property
     def lease(self) -> dt.timedelta:
@@ -105,6 +122,15 @@ class Settings:
             portal_secure_cookies=environ.get("TRIAGE_PORTAL_SECURE_COOKIES", "1") != "0",
             rasa_url=environ.get("TRIAGE_RASA_URL") or None,
             rasa_token=environ.get("TRIAGE_RASA_TOKEN") or None,
+            google_client_id=environ.get("GOOGLE_CLIENT_ID") or None,
+            google_client_secret=environ.get("GOOGLE_CLIENT_SECRET") or None,
+            google_refresh_token=environ.get("GOOGLE_REFRESH_TOKEN") or None,
+            google_locations=_locations(environ.get("GOOGLE_LOCATIONS", "")),
+            google_push_token=environ.get("GOOGLE_PUSH_TOKEN") or None,
+            google_poll_seconds=_seconds(environ, "GOOGLE_POLL_SECONDS",
+                                         defaults.google_poll_seconds),
+            google_api_url=environ.get("GOOGLE_API_URL") or defaults.google_api_url,
+            google_token_url=environ.get("GOOGLE_TOKEN_URL") or defaults.google_token_url,
         )
 
     def template_variables(self) -> dict:
@@ -126,6 +152,18 @@ def process_settings() -> Settings:
     if _process is None:
         _process = Settings.from_env(os.environ)
     return _process
+
+
+_LOCATION = re.compile(r"accounts/[^/\s,]+/locations/[^/\s,]+")
+
+
+def _locations(value: str) -> Tuple[str, ...]:
+    names = tuple(part.strip() for part in value.split(",") if part.strip())
+    for name in names:
+        if not _LOCATION.fullmatch(name):
+            raise ConfigError("GOOGLE_LOCATIONS must be a comma-separated list of "
+                              f"accounts/ACCOUNT/locations/LOCATION names, not {name!r}")
+    return names
 
 
 def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:

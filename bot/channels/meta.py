@@ -35,7 +35,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.workers import message_metadata, workers
+from bot.channels.workers import OutboxOutput, message_metadata, workers
 from triage.errors import PermissionDenied
 from triage.ingest import accept_delivery
 from triage.meta import SIGNATURE_HEADER, verify_subscription
@@ -62,7 +62,7 @@ def checked(settings: Settings, credentials: Optional[Dict[str, Any]] = None) ->
             "Meta channel: bot/credentials.yml no longer names its variables ("
             + ", ".join(sorted(credentials)) + "); set " + ", ".join(REQUIRED) +
             " (and optionally META_INSTAGRAM_ID, META_GRAPH_URL) in the environment")
-    missing = [name for name, field in REQUIRED.items() if not getattr(settings, field)]
+    missing = settings.missing(REQUIRED)
     if missing:
         raise MetaConfigError(
             "Meta channel: set the environment variable(s) " + ", ".join(missing) +
@@ -70,27 +70,12 @@ def checked(settings: Settings, credentials: Optional[Dict[str, Any]] = None) ->
     return settings
 
 
-class MetaOutput(OutputChannel):
+class MetaOutput(OutboxOutput):
     """Sends now what action_triage (or a moderator's reply) put in the outbox."""
-
-    def __init__(self, deliver: Callable[[int], Awaitable[None]]) -> None:
-        self._deliver = deliver
 
     @classmethod
     def name(cls) -> Text:
         return "meta"
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        # The triage action sends structured operations only; plain text has no surface.
-        log.warning("meta.output.plain_text_dropped recipient=%s", recipient_id)
-
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
-                               **kwargs: Any) -> None:
-        signal = json_message.get("triage_delivery") if isinstance(json_message, dict) else None
-        if not isinstance(signal, dict) or not isinstance(signal.get("inbound_id"), int):
-            log.warning("meta.output.unknown_custom recipient=%s", recipient_id)
-            return
-        await self._deliver(signal["inbound_id"])
 
 
 class MetaInput(InputChannel):

@@ -25,6 +25,11 @@ ENV = {
     "TRIAGE_PORTAL_SECURE_COOKIES": "0",
     "TRIAGE_RASA_URL": "http://127.0.0.1:5005",
     "TRIAGE_RASA_TOKEN": "rasa-token-value",
+    "GOOGLE_CLIENT_SECRET": "google-client-secret-value",
+    "GOOGLE_REFRESH_TOKEN": "google-refresh-token-value",
+    "GOOGLE_PUSH_TOKEN": "google-push-token-value",
+    "GOOGLE_LOCATIONS": "accounts/1/locations/2, accounts/1/locations/3",
+    "GOOGLE_POLL_SECONDS": "60",
 }
 
 
@@ -43,20 +48,24 @@ def test_every_variable_is_read():
     assert (s.rasa_url, s.rasa_token) == ("http://127.0.0.1:5005", "rasa-token-value")
     assert (s.action_secret, s.meta_app_secret, s.portal_secret) == (
         "action-secret-value", "meta-secret-value", "portal-secret-value")
+    assert s.google_locations == ("accounts/1/locations/2", "accounts/1/locations/3")
+    assert (s.google_poll_seconds, s.google_push_token) == (60.0, "google-push-token-value")
 
 
 def test_secrets_never_show_in_the_repr():
     shown = repr(Settings.from_env(ENV))
     assert "Lakeside Clinic" in shown
     for name in ("TRIAGE_ACTION_SECRET", "META_APP_SECRET", "TRIAGE_PORTAL_SECRET",
-                 "TRIAGE_RASA_TOKEN"):
+                 "TRIAGE_RASA_TOKEN", "GOOGLE_CLIENT_SECRET", "GOOGLE_REFRESH_TOKEN",
+                 "GOOGLE_PUSH_TOKEN"):
         assert ENV[name] not in shown
 
 
 @pytest.mark.parametrize("name, value", [
     ("TRIAGE_PORTAL_IDLE_MINUTES", "soon"), ("TRIAGE_PORTAL_IDLE_MINUTES", "0"),
     ("TRIAGE_LEASE_SECONDS", "-1"), ("TRIAGE_WORKER_CONCURRENCY", "2.5"),
-    ("TRIAGE_MAX_MESSAGE_CHARS", "many"),
+    ("TRIAGE_MAX_MESSAGE_CHARS", "many"), ("GOOGLE_LOCATIONS", "locations/2"),
+    ("GOOGLE_POLL_SECONDS", "0"),
 ])
 def test_a_bad_value_names_its_variable(name, value):
     with pytest.raises(ConfigError, match=name):

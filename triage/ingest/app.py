@@ -29,9 +29,8 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, service: TriageService | None = None) -> Sanic:
-    missing = [name for name, value in (("META_APP_SECRET", settings.meta_app_secret),
-                                        ("META_VERIFY_TOKEN", settings.meta_verify_token))
-               if not value]
+    missing = settings.missing({"META_APP_SECRET": "meta_app_secret",
+                                "META_VERIFY_TOKEN": "meta_verify_token"})
     stopped = ("Meta receiver: set the environment variable(s) " + ", ".join(missing)
                + " before starting it") if missing else None
     if stopped:

@@ -30,6 +30,7 @@ def config_from_settings(settings: Settings) -> PortalConfig:
         org_name=settings.org_name,
         secure_cookies=settings.portal_secure_cookies,
         outbound=outbound,
+        channel_rules=services.taxonomy.channel,
     )
 
 

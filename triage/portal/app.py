@@ -36,7 +36,8 @@ from triage.portal.offloop import off_the_loop
 from triage.queue import CaseFilter, QueueRepository, utcnow
 from triage.queue.status import ACCESS_REASONS
 from triage.replies import TemplateLibrary
-from triage.taxonomy import CATEGORIES, Priority
+from triage.replies.confirmation import patient_confirmations
+from triage.taxonomy import CATEGORIES, ChannelRules, Priority
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -69,6 +70,9 @@ class PortalConfig:
     # Sends replies and releases through the Rasa server (triage.outbound.RasaOutbound);
     # None: replies are recorded only, and the page says so.
     outbound: Optional[Any] = None
+    # A channel's rules (the taxonomy's): public-only channels take public templates only,
+    # checked for words that could confirm a patient; held replies are offered on the case.
+    channel_rules: Callable[[str], ChannelRules] = lambda _channel: ChannelRules()
 
 
 def _sla_text(case, now: dt.datetime) -> str:
@@ -245,13 +249,25 @@ def create_app(config: PortalConfig) -> Sanic:
                   status: int = 200) -> HTTPResponse:
         case = case_or_404(reference)
         now = config.clock()
-        templates = [t for t in config.library.templates if t.is_current(now.date())]
+        rules = config.channel_rules(case.channel)
+        templates = [t for t in config.library.templates if t.is_current(now.date())
+                     and (rules.private_replies or t.surface == "public_comment")]
+        messages = repo.thread_messages(case.id)
+        replies = repo.list_replies(case.id)
+        if preview is None and rules.public_replies == "moderator" and not replies:
+            # The reply the bot held for a moderator: the thread's latest planned template.
+            held = next((m.template_id for m in reversed(messages) if m.template_id), None)
+            preview = rendered_reply(case, held) if held else None
+        refusal = None
+        if preview is not None and not rules.private_replies:
+            found = patient_confirmations(preview.text)
+            refusal = found[0].phrase if found else None
         return render(
             request, "case.html", status=status, case=case, breached=case.sla_breached(now),
-            sla_text=_sla_text(case, now), messages=repo.thread_messages(case.id),
-            originals=originals, preview=preview, templates=templates,
+            sla_text=_sla_text(case, now), messages=messages, public_only=not rules.private_replies,
+            originals=originals, preview=preview, refusal=refusal, templates=templates,
             simple_actions=ACTIONS_BY_STATUS.get(case.status, ()), categories=CATEGORIES,
-            notes=repo.list_notes(case.id), replies=repo.list_replies(case.id),
+            notes=repo.list_notes(case.id), replies=replies,
             labels=repo.list_labels(case.id), deliveries=repo.list_deliveries(case_id=case.id),
             holds=case.assignee_id == request.ctx.session.user_id,
             supervisor=request.ctx.session.role in ("supervisor", "admin"),
@@ -287,11 +303,24 @@ def create_app(config: PortalConfig) -> Sanic:
         rendered = rendered_reply(case, request.form.get("template_id") or "")
         return case_page(request, reference, preview=rendered)
 
+    def check_public_only(case, rendered) -> None:
+        """A public-only channel (a review) takes a public reply that confirms no patient;
+        the bot checks again before it posts."""
+        if config.channel_rules(case.channel).private_replies:
+            return
+        if rendered.surface != "public_comment":
+            raise InputError(f"a {case.channel} thread takes a public reply only")
+        found = patient_confirmations(rendered.text)
+        if found:
+            raise TemplateError(f"{rendered.template_id} could confirm a patient "
+                                f"({found[0].phrase!r}); it cannot be posted")
+
     @app.post("/cases/<reference>/reply")
     @off_the_loop
     def reply(request: Request, reference: str):
         case = case_or_404(reference)
         rendered = rendered_reply(case, request.form.get("template_id") or "")
+        check_public_only(case, rendered)
         who = actor(request)
         if config.outbound is None:
             repo.record_template_reply(who, case.id, rendered.template_id, rendered.template_version)

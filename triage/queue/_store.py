@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from triage.errors import NotFound, PermissionDenied
 from triage.queue.models import Actor, CaseView, utcnow
 from triage.queue.status import Role, check_right
-from triage.queue.tables import audit_events, cases, users
+from triage.queue.tables import audit_events, cases, inbound_messages, users
 
 T = TypeVar("T")
 SYSTEM_ROLE = "system"
@@ -35,7 +35,11 @@ def row_to(view_cls: Type[T], row: Row) -> T:
 def case_select() -> sa.sql.Select:
     """Cases as `CaseView` columns (never the original text) plus the assignee's username."""
     columns = [cases.c[name] for name in _CASE_FIELDS if name in cases.c]
-    return sa.select(*columns, _assignee.c.username.label("assignee_name")).select_from(
+    m = inbound_messages.c
+    # A review's stars: its latest version's (an edit may change them).
+    rating = (sa.select(m.rating).where(m.case_id == cases.c.id, m.rating.isnot(None))
+              .order_by(m.id.desc()).limit(1).scalar_subquery().label("rating"))
+    return sa.select(*columns, _assignee.c.username.label("assignee_name"), rating).select_from(
         cases.outerjoin(_assignee, cases.c.assignee_id == _assignee.c.id)
     )
 

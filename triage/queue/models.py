@@ -145,6 +145,7 @@ class CaseView:
     first_response_at: Optional[dt.datetime] = None
     resolved_at: Optional[dt.datetime] = None
     released_at: Optional[dt.datetime] = None
+    rating: Optional[int] = None  # a review's stars (its latest version's)
 
     @property
     def is_open(self) -> bool:

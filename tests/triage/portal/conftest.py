@@ -39,7 +39,8 @@ def portal(service, clock):
                          now=lambda: clock().replace(tzinfo=dt.timezone.utc).timestamp())
     config = PortalConfig(repository=repo, library=service.library, codec=codec,
                           template_variables=service.settings.template_variables(),
-                          secure_cookies=False, clock=clock)
+                          secure_cookies=False, clock=clock,
+                          channel_rules=service.taxonomy.channel)
     return create_app(config)
 
 
