@@ -19,6 +19,12 @@ from triage.errors import TriageError
 log = logging.getLogger(__name__)
 
 
+def _conversation(thread_key: str) -> str:
+    # Slashes stay as they are (a Google review's name has them): Rasa's routes take the id
+    # as a `path` parameter and do not decode %2F, so an encoded one names another thread.
+    return f"/conversations/{quote(thread_key, safe=':/')}"
+
+
 class DeliveryError(TriageError):
     """The Rasa server did not accept the reply; nothing was sent."""
 
@@ -48,7 +54,7 @@ class RasaOutbound:
 
     def send_template(self, thread_key: str, template_id: str) -> List[Dict[str, Any]]:
         """Send one approved template to the thread; returns the messages the bot sent."""
-        conversation = f"/conversations/{quote(thread_key, safe=':')}"
+        conversation = _conversation(thread_key)
         self._post(f"{conversation}/tracker/events",
                    [{"event": "slot", "name": "moderator_template", "value": template_id}])
         result = self._post(f"{conversation}/execute", {"name": "action_moderator_reply"},
@@ -71,6 +77,6 @@ class RasaOutbound:
 
     def record_release(self, thread_key: str) -> None:
         """Note in the tracker that the bot answers this thread again."""
-        conversation = f"/conversations/{quote(thread_key, safe=':')}"
+        conversation = _conversation(thread_key)
         self._post(f"{conversation}/tracker/events",
                    [{"event": "slot", "name": "human_handoff", "value": "released"}])

@@ -31,9 +31,11 @@ The safety rules live here and nowhere else, in this order:
 A channel that answers only in public (`ChannelRules.private_replies` false: a Google review)
 hides nothing and sends nothing privately: where rule 4 would answer privately, and for a
 complaint, it gets the generic `review_ack` in public, which confirms nothing. Where the
-channel's public replies wait for a moderator (`public_replies: moderator`), every reply but
-the emergency numbers is `held`: it is shown on the case, and posted when a moderator approves;
-a plain reply (no case) is not sent at all.
+channel's public replies wait for a moderator (`public_replies: moderator`), every reply is
+`held`: it is shown on the case, and posted when a moderator approves; a plain reply (no case)
+is not sent at all. That includes the emergency numbers: a review is no conversation, and crisis
+numbers posted under a public review by a false alarm (the threshold is set for recall) would
+tell the world something about the reviewer; the urgent case reaches a person in 15 minutes.
 """
 
 from __future__ import annotations
@@ -132,8 +134,7 @@ def decide(
                       faq_topic=faq_topic, emergency_score=emergency_score,
                       hide_phi_comments=hide_phi_comments and channel.private_replies,
                       public_only=not channel.private_replies)
-    if (decision.template_key and channel.public_replies == "moderator"
-            and decision.reason is not Reason.EMERGENCY):
+    if decision.template_key and channel.public_replies == "moderator":
         if decision.action is Action.REPLY:
             # No case to approve it on: nothing is posted (`automatic` thanks reviewers).
             return Decision(Action.IGNORE, decision.reason, decision.category, hide=decision.hide)

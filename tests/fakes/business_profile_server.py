@@ -239,3 +239,67 @@ class FakeBusinessProfile(ThreadedServer):
 def _error(status: int) -> Dict[str, Any]:
     return {"error": {"code": status, "message": "fake error",
                       "status": _STATUS_NAMES.get(status, "UNKNOWN")}}
+
+
+DEMO_LOCATION = "accounts/100/locations/200"
+_DEMO_REVIEWS = [
+    ("FIVE", "The maternity ward nurses were wonderful, thank you all."),
+    ("ONE", "Three hours in the waiting room and nobody could tell us anything. Terrible."),
+    ("TWO", None),
+    ("FOUR", "Clean, quick, friendly. Parking is a nightmare though."),
+    ("ONE", "They lost my husband Tom Reyes's MRI results twice, call me 555-201-7788"),
+]
+
+
+def _demo(argv: List[str]) -> None:  # pragma: no cover - the README's demo
+    """python -m tests.fakes.business_profile_server [PORT] [PUSH_URL]: a stand-in for Google
+    that prints every call; each line typed ("2 the wait was long") adds a review and, with
+    PUSH_URL, pushes its notification there as Pub/Sub would."""
+    import sys
+    import time
+    import urllib.request
+
+    fake = FakeBusinessProfile(refresh_token="demo-refresh", client_id="demo-client",
+                               client_secret="demo-secret")
+    if argv:
+        fake.port = int(argv[0])
+    push_url = argv[1] if len(argv) > 1 else None
+    fake.start()
+    for n, (stars, text) in enumerate(_DEMO_REVIEWS):
+        fake.add_review(DEMO_LOCATION, f"demo{n}", stars, text)
+    print(f"fake Business Profile API at {fake.url}, token endpoint {fake.token_url}\n"
+          f"location {DEMO_LOCATION} with {len(_DEMO_REVIEWS)} reviews; type '1-5 text' to "
+          "add one (Ctrl-D to stop)", flush=True)
+    names = ("ONE", "TWO", "THREE", "FOUR", "FIVE")
+    seen, added = 0, itertools.count(len(_DEMO_REVIEWS))
+
+    def show() -> None:
+        nonlocal seen
+        for call in fake.calls[seen:]:
+            print(f"{call.status} {call.method} {call.path}"
+                  + (f"  reply: {call.json['comment']}" if call.method == "PUT" and call.json
+                     else ""), flush=True)
+        seen = len(fake.calls)
+
+    threading.Thread(target=lambda: [time.sleep(0.5) or show() for _ in iter(int, 1)],
+                     daemon=True).start()
+    for line in sys.stdin:
+        stars, _, text = line.strip().partition(" ")
+        if stars not in "12345" or not stars:
+            print("type the stars (1-5), a space and the review text", flush=True)
+            continue
+        name = fake.add_review(DEMO_LOCATION, f"demo{next(added)}", names[int(stars) - 1],
+                               text or None)
+        print(f"added {name}", flush=True)
+        if push_url:
+            request = urllib.request.Request(push_url, data=push_body("NEW_REVIEW", name, name),
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                print(f"pushed: {resp.status}", flush=True)
+    fake.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    _demo(sys.argv[1:])

@@ -24,3 +24,21 @@ def test_bad_taxonomy_files(tmp_path, text, match):
     path.write_text(text)
     with pytest.raises(ConfigError, match=match):
         load_taxonomy(path)
+
+
+@pytest.mark.parametrize("channels, match", [
+    ("channels: [google_reviews]", "'channels' must be a mapping"),
+    ("channels: {google_reviews: 3}", "must be a mapping"),
+    ("channels: {google_reviews: {public_replies: sometimes}}", "automatic, moderator"),
+    ("channels: {google_reviews: {private_replies: 'no'}}", "true or false"),
+    ("channels: {google_reviews: {auto_reply: true}}", "unknown settings"),
+])
+def test_bad_channel_rules_are_named(tmp_path, channels, match):
+    from triage.settings import Settings
+
+    shipped = Settings().taxonomy_path.read_text(encoding="utf-8")
+    head = shipped[:shipped.index("\nchannels:")]
+    path = tmp_path / "t.yml"
+    path.write_text(head + "\n" + channels + "\n")
+    with pytest.raises(ConfigError, match=match):
+        load_taxonomy(path)

@@ -72,8 +72,8 @@ class ChannelRules:
 
     # False where a message can only be answered in public (a Google review).
     private_replies: bool = True
-    # "moderator": each public reply waits for a moderator's approval on a case (emergency
-    # numbers excepted); "automatic": posted when the message is triaged.
+    # "moderator": each public reply waits for a moderator's approval on a case;
+    # "automatic": posted when the message is triaged.
     public_replies: str = "automatic"
 
 

@@ -44,8 +44,9 @@ MODERATED = ChannelRules(private_replies=False, public_replies="moderator")
     ("negative_review", (), MODERATED, Action.ESCALATE, "review_ack", "public_comment", True),
     ("praise", ("DOB",), MODERATED, Action.ESCALATE, "review_ack", "public_comment", True),
     ("praise", (), MODERATED, Action.IGNORE, None, None, False),
-    # The emergency numbers never wait.
-    ("emergency", (), MODERATED, Action.ESCALATE, "emergency_medical", "public_comment", False),
+    # The emergency numbers wait too (an urgent case): never posted on a false alarm.
+    ("emergency", (), MODERATED, Action.ESCALATE, "emergency_medical", "public_comment", True),
+    ("emergency", (), REVIEW_ONLY, Action.ESCALATE, "emergency_medical", "public_comment", False),
     # Facebook and Instagram as before (the defaults).
     ("negative_review", (), ChannelRules(), Action.ESCALATE, "complaint_ack", "public_comment",
      False),
