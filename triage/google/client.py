@@ -189,19 +189,21 @@ class HttpBusinessProfileApi:
               params: Optional[Dict[str, Any]] = None,
               body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         url = self.base_url + path
-        refreshed = False
-        wait: Optional[float] = None
+        refresh = _OneRefresh(self._credentials)
         last: Optional[GoogleError] = None
-        attempt = 0
-        while attempt < self.max_attempts:
-            attempt += 1
-            if wait is not None:
+        wait = 0.0
+        for attempt in range(1, self.max_attempts + 1):
+            if attempt > 1:
                 self._sleep(wait)
             wait = self.backoff * (2 ** (attempt - 1))
-            headers = {"Authorization": f"Bearer {self._credentials.token()}"}
             try:
-                resp = self._http.request(method, url, params=params, json=body,
-                                          headers=headers, timeout=self.timeout)
+                resp = self._send(method, url, params, body, refresh.token())
+                if resp.status_code == 401 and refresh.allowed():
+                    # The token may have been revoked or expired early: one fresh one, once
+                    # per call, and the same attempt again.
+                    log.warning("google.call op=%s status=401 attempt=%d: refreshing the token",
+                                operation, attempt)
+                    resp = self._send(method, url, params, body, refresh.fresh())
             except requests.RequestException as exc:
                 log.warning("google.call op=%s status=%s attempt=%d", operation,
                             type(exc).__name__, attempt)
@@ -217,14 +219,6 @@ class HttpBusinessProfileApi:
                                             attempts=attempt) from None
                 return data if isinstance(data, dict) else {}
             reason = _google_reason(resp)
-            if status == 401 and not refreshed:
-                # The token may have been revoked or expired early: one fresh one, once.
-                log.warning("google.call op=%s status=401 attempt=%d: refreshing the token",
-                            operation, attempt)
-                self._credentials.token(fresh=True)
-                refreshed, wait = True, None
-                attempt -= 1  # the refresh is not an attempt of the call
-                continue
             if status == 429 or status >= 500:
                 log.warning("google.call op=%s status=%d attempt=%d", operation, status, attempt)
                 last = GoogleUnavailable(operation, "gave up after retries", status=status,
@@ -237,6 +231,30 @@ class HttpBusinessProfileApi:
             raise error(operation, "rejected", status=status, reason=reason, attempts=attempt)
         assert last is not None
         raise last
+
+    def _send(self, method: str, url: str, params: Optional[Dict[str, Any]],
+              body: Optional[Dict[str, Any]], token: str) -> requests.Response:
+        return self._http.request(method, url, params=params, json=body,
+                                  headers={"Authorization": f"Bearer {token}"},
+                                  timeout=self.timeout)
+
+
+class _OneRefresh:
+    """The access token for one call, refreshed at most once in it."""
+
+    def __init__(self, credentials: OAuthCredentials) -> None:
+        self._credentials = credentials
+        self._refreshed = False
+
+    def token(self) -> str:
+        return self._credentials.token()
+
+    def allowed(self) -> bool:
+        return not self._refreshed
+
+    def fresh(self) -> str:
+        self._refreshed = True
+        return self._credentials.token(fresh=True)
 
 
 def _google_reason(resp: requests.Response) -> Optional[str]:
