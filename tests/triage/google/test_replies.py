@@ -18,7 +18,7 @@ from triage.google.intake import CHANNEL, review_inbound
 from triage.google.replies import PLATFORM, REPLY, ReplyToReview, refusal_reason, review_reply
 from triage.graph import HttpGraphApi
 from triage.parse import Parse
-from triage.policy import Action, Reason, ThreadState, decide
+from triage.policy import Action, ThreadState, decide
 from triage.queue import NewOperation, ReplyContext
 from triage.queue.tables import deliveries, inbound_messages
 from triage.replies import Rendered
@@ -233,8 +233,8 @@ def test_the_meta_sender_leaves_review_replies_alone(service, fake, api):
     _automatic(service)
     _triage(service, _review(fake, api, "p5", "FIVE", "Thanks all."), "praise")
     with FakeGraph() as graph:
-        meta = OutboxSender(service.repository, HttpGraphApi(graph.url, "PAGE", "t", sleep=lambda _s: None),
-                            sla_hours=24)
+        api = HttpGraphApi(graph.url, "PAGE", "t", sleep=lambda _s: None)
+        meta = OutboxSender(service.repository, api, sla_hours=24)
         assert meta.run() == 0
     with service.repository.engine.begin() as conn:
         assert conn.execute(sa.select(deliveries.c.status)).scalars().all() == ["pending"]
