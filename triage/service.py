@@ -355,7 +355,7 @@ class TriageService:
                 raise InputError("a review takes a public reply only: choose a public template")
             if op.status == "skipped":
                 # The moderator chose it: refuse it to them, nothing is planned.
-                raise TemplateError(f"template {reply.template_id} was not posted: {op.reason}")
+                raise TemplateError(f"not posted: {op.reason}")
             self.repository.plan_operations((op,), self.undelivered_sla_hours)
             return 1
         held = bool(msg.comment_id) and self.repository.private_reply_sent(msg.comment_id)

@@ -23,14 +23,14 @@ import asyncio
 import functools
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Text
+from typing import Any, Callable, Dict, Optional, Sequence, Text
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.workers import OutboxOutput, message_metadata, workers
+from bot.channels.platform import OutboxOutput, PlatformInput
+from bot.channels.workers import workers
 from triage.errors import ConfigError, InputError, PermissionDenied
 from triage.google import (GoogleError, HttpBusinessProfileApi, OAuthCredentials,
                            check_push_token, parse_push)
@@ -38,8 +38,6 @@ from triage.google.intake import CHANNEL, store_reviews
 from triage.google.poller import ReviewPoller
 from triage.google.replies import PLATFORM
 from triage.google.reviews import Review
-from triage.queue import InboundView, Lease
-from triage.sender import OutboxSender
 from triage.service import shared_service
 from triage.settings import Settings, process_settings
 
@@ -66,7 +64,11 @@ class GoogleReviewsOutput(OutboxOutput):
         return CHANNEL
 
 
-class GoogleReviewsInput(InputChannel):
+class GoogleReviewsInput(PlatformInput):
+    output = GoogleReviewsOutput
+    platforms = (PLATFORM,)
+    row_prefix = "google_"
+
     @classmethod
     def name(cls) -> Text:
         return CHANNEL
@@ -84,22 +86,16 @@ class GoogleReviewsInput(InputChannel):
 
     def __init__(self, settings: Settings, api=None, disabled: Optional[str] = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.settings = settings
-        self.disabled = disabled
-        self._api = api
-        self._sender: Optional[OutboxSender] = None
+        super().__init__(settings, api, disabled)
         self._clock = clock
         self._next_poll = 0.0
 
-    # -- the API, the poller and the sender ------------------------------------------------
-    def api(self):
-        if self._api is None:
-            s = self.settings
-            credentials = OAuthCredentials(s.google_client_id or "", s.google_client_secret or "",
-                                           s.google_refresh_token or "",
-                                           token_url=s.google_token_url)
-            self._api = HttpBusinessProfileApi(credentials, base_url=s.google_api_url)
-        return self._api
+    # -- the API and the poller ------------------------------------------------------------
+    def build_api(self) -> HttpBusinessProfileApi:
+        s = self.settings
+        credentials = OAuthCredentials(s.google_client_id or "", s.google_client_secret or "",
+                                       s.google_refresh_token or "", token_url=s.google_token_url)
+        return HttpBusinessProfileApi(credentials, base_url=s.google_api_url)
 
     def store(self, reviews: Sequence[Review]) -> None:
         results = store_reviews(shared_service(), reviews)
@@ -115,65 +111,22 @@ class GoogleReviewsInput(InputChannel):
                               self.settings.google_locations, self.store)
         return poller.poll()
 
-    def sender(self) -> OutboxSender:
-        if self._sender is None:
-            service = shared_service()
-            self._sender = OutboxSender(service.repository, self.api(), platforms=(PLATFORM,),
-                                        sla_hours=service.undelivered_sla_hours,
-                                        lease=service.settings.lease)
-        return self._sender
-
-    async def deliver(self, inbound_id: Optional[int] = None) -> None:
-        """Post the due review replies (of one message, or all)."""
-        await asyncio.get_running_loop().run_in_executor(None, self.sender().run, inbound_id)
-
-    async def sweep(self) -> None:
-        """The workers' periodic task: poll when due, then settle and send the outbox."""
-        if self.disabled:
+    async def before_sweep(self) -> None:
+        """Poll when due (the workers' periodic task then settles and sends the outbox)."""
+        if self._clock() < self._next_poll:
             return
-        loop = asyncio.get_running_loop()
-        if self._clock() >= self._next_poll:
-            self._next_poll = self._clock() + self.settings.google_poll_seconds
-            try:
-                await loop.run_in_executor(None, self.poll)
-            except GoogleError as exc:
-                # Nothing moved the cursor: the next poll reads the same reviews again.
-                log.error("google.poll_failed %s", exc)
-        await loop.run_in_executor(None, self.sender().recover)
-        await self.deliver()
-
-    def get_output_channel(self) -> Optional[OutputChannel]:
-        return GoogleReviewsOutput(self.deliver)
+        self._next_poll = self._clock() + self.settings.google_poll_seconds
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.poll)
+        except GoogleError as exc:
+            # Nothing moved the cursor: the next poll reads the same reviews again.
+            log.error("google.poll_failed %s", exc)
 
     # -- inbound -------------------------------------------------------------------------
-    async def _run(self, on_new_message, row: InboundView, lease: Lease, text: str) -> None:
-        await on_new_message(UserMessage(
-            text, GoogleReviewsOutput(self.deliver), row.thread_key, input_channel=self.name(),
-            metadata=message_metadata(row, lease)))
-
     def _read_and_store(self, review_name: str) -> None:
         self.store([self.api().get_review(review_name)])
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
-        workers.register("google_", lambda row, lease, text: self._run(on_new_message, row, lease,
-                                                                       text), on_new_message)
-        workers.add_task(self.sweep)
-
-        @hook.listener("after_server_start")
-        async def start_workers(_app, _loop) -> None:
-            workers.start()
-
-        @hook.middleware("request")
-        async def stopped(request: Request):
-            if self.disabled:
-                return response.json({"error": self.disabled}, status=503)
-            return None
-
-        @hook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
+    def add_routes(self, hook: Blueprint) -> None:
         @hook.route("/push", methods=["POST"])
         async def push(request: Request) -> HTTPResponse:
             try:
@@ -200,5 +153,3 @@ class GoogleReviewsInput(InputChannel):
                 return response.json({"error": "the review could not be read; deliver again"},
                                      status=503)
             return response.json({"status": "stored"})
-
-        return hook

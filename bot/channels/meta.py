@@ -28,19 +28,18 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.workers import OutboxOutput, message_metadata, workers
+from bot.channels.platform import OutboxOutput, PlatformInput
+from bot.channels.workers import workers
 from triage.errors import PermissionDenied
+from triage.graph import PLATFORMS as META_PLATFORMS, HttpGraphApi
 from triage.ingest import accept_delivery
 from triage.meta import SIGNATURE_HEADER, verify_subscription
-from triage.queue import InboundView, Lease
-from triage.sender import OutboxSender
 from triage.service import shared_service
 from triage.settings import Settings, process_settings
 
@@ -78,8 +77,12 @@ class MetaOutput(OutboxOutput):
         return "meta"
 
 
-class MetaInput(InputChannel):
+class MetaInput(PlatformInput):
     """Rasa input channel at /webhooks/meta/webhook."""
+
+    output = MetaOutput
+    platforms = META_PLATFORMS
+    row_prefix = "meta_"
 
     @classmethod
     def name(cls) -> Text:
@@ -94,72 +97,13 @@ class MetaInput(InputChannel):
             log.error("meta.channel_stopped %s", exc)
             return cls(settings, disabled=str(exc))
 
-    def __init__(self, settings: Settings, graph=None, disabled: Optional[str] = None) -> None:
-        self.settings = settings
-        self.disabled = disabled
-        self._graph = graph
-        self._sender: Optional[OutboxSender] = None
+    def build_api(self) -> HttpGraphApi:
+        return HttpGraphApi(self.settings.meta_graph_url, self.settings.meta_page_id,
+                            self.settings.meta_access_token,
+                            ig_account_id=self.settings.meta_instagram_id,
+                            app_secret=self.settings.meta_app_secret)
 
-    # -- outbound --------------------------------------------------------------------
-    def graph(self):
-        if self._graph is None:
-            from triage.graph import HttpGraphApi
-
-            self._graph = HttpGraphApi(self.settings.meta_graph_url, self.settings.meta_page_id,
-                                       self.settings.meta_access_token,
-                                       ig_account_id=self.settings.meta_instagram_id,
-                                       app_secret=self.settings.meta_app_secret)
-        return self._graph
-
-    def sender(self) -> OutboxSender:
-        if self._sender is None:
-            service = shared_service()
-            self._sender = OutboxSender(service.repository, self.graph(),
-                                        sla_hours=service.undelivered_sla_hours,
-                                        lease=service.settings.lease)
-        return self._sender
-
-    async def deliver(self, inbound_id: Optional[int] = None) -> None:
-        """Send the due outbox operations (of one message, or all)."""
-        await asyncio.get_running_loop().run_in_executor(None, self.sender().run, inbound_id)
-
-    async def _outbox_sweep(self) -> None:
-        if self.disabled:
-            return
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, self.sender().recover)
-        await self.deliver()
-
-    def get_output_channel(self) -> Optional[OutputChannel]:
-        return MetaOutput(self.deliver)
-
-    # -- inbound ---------------------------------------------------------------------
-    async def _run(self, on_new_message, row: InboundView, lease: Lease, text: str) -> None:
-        """One turn for a leased message (the workers keep a thread's turns in order)."""
-        await on_new_message(UserMessage(
-            text, MetaOutput(self.deliver), row.thread_key, input_channel=self.name(),
-            metadata=message_metadata(row, lease)))
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        hook = Blueprint(f"triage_webhook_{type(self).__name__}", __name__)
-        workers.register("meta_", lambda row, lease, text: self._run(on_new_message, row, lease,
-                                                                     text), on_new_message)
-        workers.add_task(self._outbox_sweep)
-
-        @hook.listener("after_server_start")
-        async def start_workers(_app, _loop) -> None:
-            workers.start()
-
-        @hook.middleware("request")
-        async def stopped(request: Request):
-            if self.disabled:
-                return response.json({"error": self.disabled}, status=503)
-            return None
-
-        @hook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
+    def add_routes(self, hook: Blueprint) -> None:
         @hook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             args = {k: request.args.get(k) for k in ("hub.mode", "hub.verify_token", "hub.challenge")}
@@ -177,5 +121,3 @@ class MetaInput(InputChannel):
             if answer.new:
                 workers.wake()
             return response.json(answer.body, status=answer.status)
-
-        return hook

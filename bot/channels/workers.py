@@ -19,14 +19,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
+from typing import Awaitable, Callable, Dict, List, Optional, Set
 
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from triage.queue import InboundView, Lease
 from triage.service import shared_service
 
-__all__ = ["OutboxOutput", "Workers", "workers", "message_metadata"]
+__all__ = ["Workers", "workers", "message_metadata"]
 
 log = logging.getLogger(__name__)
 
@@ -40,27 +40,6 @@ def message_metadata(row: InboundView, lease: Lease) -> dict:
         "channel": row.channel, "thread_key": row.thread_key, "platform": row.platform,
         "sender_id": row.sender_id, "comment_id": row.comment_id,
     }
-
-
-class OutboxOutput(OutputChannel):
-    """A platform channel's output (Meta, Google): the triage action writes the operations to
-    the outbox with its decision and signals here (`triage_delivery`) to send them now rather
-    than at the channel's next sweep. Subclasses name the channel."""
-
-    def __init__(self, deliver: Callable[[int], Awaitable[None]]) -> None:
-        self._deliver = deliver
-
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        # The triage action sends structured operations only; plain text has no surface.
-        log.warning("%s.output.plain_text_dropped recipient=%s", self.name(), recipient_id)
-
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
-                               **kwargs: Any) -> None:
-        signal = json_message.get("triage_delivery") if isinstance(json_message, dict) else None
-        if not isinstance(signal, dict) or not isinstance(signal.get("inbound_id"), int):
-            log.warning("%s.output.unknown_custom recipient=%s", self.name(), recipient_id)
-            return
-        await self._deliver(signal["inbound_id"])
 
 
 class Workers:

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from triage.google.client import BusinessProfileApi, GoogleRejected
 from triage.queue import NewOperation, ReplyContext
 from triage.replies import Rendered
-from triage.replies.confirmation import patient_confirmations
+from triage.replies.confirmation import refusal
 
 __all__ = ["PLATFORM", "REPLY", "ConfirmsPatient", "ReplyToReview", "refusal_reason",
            "review_context", "review_reply"]
@@ -28,11 +28,11 @@ class ConfirmsPatient(GoogleRejected):
     """The reply could confirm that the reviewer is or was a patient; it was not posted."""
 
 
-def refusal_reason(text: str) -> Optional[str]:
-    """Why `text` may not be posted to a review (the first phrase that could confirm a
-    patient: our template's words, never the reviewer's), or None."""
-    found = patient_confirmations(text)
-    return f"could confirm a patient: {found[0].phrase!r}" if found else None
+def refusal_reason(text: str, name: str = "reply") -> Optional[str]:
+    """Why `text` (named `name`) may not be posted to a review: the first phrase that could
+    confirm a patient (our template's words, never the reviewer's), or None."""
+    problems = refusal(name, text)
+    return problems[0] if problems else None
 
 
 def review_context(review_name: str) -> ReplyContext:
@@ -63,7 +63,7 @@ def review_reply(inbound_id: int, reply_to: ReplyContext, replies: Sequence[Rend
     common = dict(inbound_id=inbound_id, operation=REPLY, platform=PLATFORM,
                   target_id=reply_to.comment_id, idempotency_key=f"{key}:0:{REPLY}",
                   template_id=reply.template_id)
-    reason = refusal_reason(reply.text)
+    reason = refusal_reason(reply.text, reply.template_id)
     if reason:
         return NewOperation(**common, status="skipped", reason=reason)
     return NewOperation(**common, body=reply.text)

@@ -36,7 +36,7 @@ from triage.portal.offloop import off_the_loop
 from triage.queue import CaseFilter, QueueRepository, utcnow
 from triage.queue.status import ACCESS_REASONS
 from triage.replies import TemplateLibrary
-from triage.replies.confirmation import patient_confirmations
+from triage.replies.confirmation import patient_confirmations, refusal
 from triage.taxonomy import CATEGORIES, ChannelRules, Priority
 
 log = logging.getLogger(__name__)
@@ -310,10 +310,9 @@ def create_app(config: PortalConfig) -> Sanic:
             return
         if rendered.surface != "public_comment":
             raise InputError(f"a {case.channel} thread takes a public reply only")
-        found = patient_confirmations(rendered.text)
-        if found:
-            raise TemplateError(f"{rendered.template_id} could confirm a patient "
-                                f"({found[0].phrase!r}); it cannot be posted")
+        problems = refusal(rendered.template_id, rendered.text)
+        if problems:
+            raise TemplateError(f"{problems[0]}; it cannot be posted")
 
     @app.post("/cases/<reference>/reply")
     @off_the_loop

@@ -36,8 +36,10 @@ def case_select() -> sa.sql.Select:
     """Cases as `CaseView` columns (never the original text) plus the assignee's username."""
     columns = [cases.c[name] for name in _CASE_FIELDS if name in cases.c]
     m = inbound_messages.c
-    # A review's stars: its latest version's (an edit may change them).
-    rating = (sa.select(m.rating).where(m.case_id == cases.c.id, m.rating.isnot(None))
+    # A review's stars: its latest version's (an edit may change them). Looked up by the
+    # case's thread, which ix_inbound_thread indexes (case_id has no index).
+    rating = (sa.select(m.rating).where(m.channel == cases.c.channel,
+                                        m.thread_key == cases.c.thread_key, m.rating.isnot(None))
               .order_by(m.id.desc()).limit(1).scalar_subquery().label("rating"))
     return sa.select(*columns, _assignee.c.username.label("assignee_name"), rating).select_from(
         cases.outerjoin(_assignee, cases.c.assignee_id == _assignee.c.id)

@@ -20,7 +20,7 @@ from triage.queue._store import Store, row_to
 from triage.queue.models import Actor, Label, Note, Reply
 from triage.queue.status import ACCESS_REASONS, Status
 from triage.queue.tables import case_labels, case_notes, case_replies, cases, inbound_messages
-from triage.replies.confirmation import patient_confirmations
+from triage.replies.confirmation import refusal
 from triage.taxonomy import CATEGORIES
 
 __all__ = ["CaseworkMixin", "MAX_FREE_TEXT_CHARS", "MAX_NOTE_CHARS"]
@@ -207,11 +207,10 @@ class CaseworkMixin(Store):
                 raise PermissionDenied("free text needs a supervisor other than its author")
             if reply.kind != "free_text" or reply.status != "pending_approval":
                 raise TransitionError(f"reply {reply_id} is {reply.status}, not pending approval")
-            found = patient_confirmations(reply.body) if (
+            problems = refusal(f"reply {reply_id}", reply.body) if (
                 decision == "approved" and case_row.surface == "public_comment") else []
-            if found:
-                raise TemplateError(f"reply {reply_id} goes out in public and could confirm a "
-                                    f"patient ({found[0].phrase!r}): reword it")
+            if problems:
+                raise TemplateError(f"{problems[0]}: reword it")
             now = self._now()
             values = dict(status=decision, decided_at=now)
             if decision == "approved":
