@@ -12,7 +12,7 @@ import unicodedata
 from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from triage import phi
-from triage.errors import InputError, StoreError, TemplateError
+from triage.errors import ConfigError, InputError, StoreError, TemplateError
 from triage.parse import Parse
 from triage.policy import Action, Decision, Reason, ThreadState, decide
 from triage.google import replies as google_replies
@@ -377,6 +377,10 @@ def build_services(settings: Settings) -> TriageService:
     schema), the template library and the taxonomy, from settings read once. Every process
     starts here: Rasa's channels and the action server (`shared_service`), the portal, the
     webhook receiver and the command line."""
+    try:
+        phi.publish(phi.Published.parse(settings.published_contacts()))
+    except ValueError as exc:
+        raise ConfigError(f"TRIAGE_ORG_PUBLISHED: {exc}") from exc
     engine = make_engine(settings.database_url)
     create_schema(engine)
     return TriageService(settings, QueueRepository(engine), load_library(settings.templates_path),

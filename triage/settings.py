@@ -24,6 +24,9 @@ class Settings:
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'triage.db'}"
     org_name: str = "Riverside Community Hospital"
     org_phone: str = "(555) 010-2000"
+    # The organisation's other published contacts (phones, e-mail addresses or @domains,
+    # @handles, its street address), which the PHI detectors never report; with org_phone.
+    org_published: Tuple[str, ...] = ()
     portal_url: str = "https://portal.example-hospital.org"
     templates_path: Path = _PACKAGE_DIR / "replies" / "templates.yml"
     taxonomy_path: Path = _PACKAGE_DIR / "taxonomy" / "categories.yml"
@@ -93,6 +96,8 @@ class Settings:
             database_url=environ.get("TRIAGE_DATABASE_URL", defaults.database_url),
             org_name=environ.get("TRIAGE_ORG_NAME", defaults.org_name),
             org_phone=environ.get("TRIAGE_ORG_PHONE", defaults.org_phone),
+            org_published=tuple(p.strip() for p in
+                                environ.get("TRIAGE_ORG_PUBLISHED", "").split(";") if p.strip()),
             portal_url=environ.get("TRIAGE_PORTAL_URL", defaults.portal_url),
             templates_path=Path(environ.get("TRIAGE_TEMPLATES", defaults.templates_path)),
             taxonomy_path=Path(environ.get("TRIAGE_TAXONOMY", defaults.taxonomy_path)),
@@ -132,6 +137,10 @@ class Settings:
             google_api_url=environ.get("GOOGLE_API_URL") or defaults.google_api_url,
             google_token_url=environ.get("GOOGLE_TOKEN_URL") or defaults.google_token_url,
         )
+
+    def published_contacts(self) -> Tuple[str, ...]:
+        """The organisation's phone and its other published contacts, as configured."""
+        return (self.org_phone, *self.org_published)
 
     def template_variables(self) -> dict:
         """The organisation-level template variables (case_ref is added per case)."""

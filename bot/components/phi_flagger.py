@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from triage import phi
 from triage.phi import registry
 from triage.parse import PHI_KEY
+from triage.settings import process_settings
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -51,6 +52,8 @@ class PhiFlagger(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "PhiFlagger":
+        # The organisation's published contacts are not PHI (the same list as the service's).
+        phi.publish(phi.Published.parse(process_settings().published_contacts()))
         return cls(config)
 
     def _flag(self, message: Message, add_to_output: bool) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from triage.phi.detectors import Detector
 from triage.phi.findings import IDENTIFIER_TYPES, LINK_TYPES, Finding, PhiType, phi_types
+from triage.phi.published import Published
 from triage.phi.redaction import deidentify, detect, redact
-from triage.phi.registry import Registry, default_registry, reuse_scans
+from triage.phi.registry import Registry, default_registry, publish, reuse_scans
 
 __all__ = [
     "IDENTIFIER_TYPES",
@@ -22,11 +23,13 @@ __all__ = [
     "Detector",
     "Finding",
     "PhiType",
+    "Published",
     "Registry",
     "default_registry",
     "deidentify",
     "detect",
     "phi_types",
+    "publish",
     "redact",
     "reuse_scans",
 ]

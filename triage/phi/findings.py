@@ -7,9 +7,8 @@ logged, counted or put in parse data without leaking the identifier it points at
 from __future__ import annotations
 
 import enum
-from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["IDENTIFIER_TYPES", "LINK_TYPES", "Finding", "PhiType", "phi_types", "resolve_overlaps"]
 
@@ -75,20 +74,24 @@ def _rank(finding: Finding) -> tuple[int, bool, float, int]:
 
 
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
-    """Keep a non-overlapping subset, preferring longer spans; return it sorted by start."""
-    starts: list[int] = []
-    ends: list[int] = []
-    kept: list[Finding] = []
-    for finding in sorted(set(findings), key=_rank):
-        # Accepted intervals are disjoint and kept sorted, so only the neighbours can overlap.
-        i = bisect_right(starts, finding.start)
-        if i > 0 and ends[i - 1] > finding.start:
-            continue
-        if i < len(starts) and starts[i] < finding.end:
-            continue
-        starts.insert(i, finding.start)
-        ends.insert(i, finding.end)
-        kept.insert(i, finding)
+    """Disjoint findings sorted by start: overlapping ones merge into one span over their
+    union, so no piece of either is left in the clear ("Signed, Arthur" and "Arthur Meeks"
+    hide "Signed, Arthur Meeks"). The merged span takes the type, score and detector of
+    its best member: the longest, an identifier before HEALTH, then the higher score."""
+    merged: list[tuple[int, int, list[Finding]]] = []
+    for finding in sorted(set(findings), key=lambda f: (f.start, -f.end)):
+        if merged and finding.start < merged[-1][1]:
+            lo, hi, members = merged[-1]
+            members.append(finding)
+            merged[-1] = (lo, max(hi, finding.end), members)
+        else:
+            merged.append((finding.start, finding.end, [finding]))
+    kept = []
+    for lo, hi, members in merged:
+        best = min(members, key=_rank)
+        if best.type is PhiType.HEALTH:
+            best = min(members, key=lambda f: (f.type is PhiType.HEALTH, *_rank(f)))
+        kept.append(best if (best.start, best.end) == (lo, hi) else replace(best, start=lo, end=hi))
     return kept
 
 

@@ -9,6 +9,10 @@ spans is clean. The figures are about redaction, what the product does with find
   is still hidden; a leading article, "the 11th of November", is not part of the value);
   "typed" counts those whose covering findings are all of the right type. A HEALTH span, a phrase with fuzzy edges, counts when a finding overlaps it;
 * false alarms: clean messages with any finding.
+
+A folder's ``published.json`` (file name -> list of contacts) names the organisation
+each file was written about, with its published phone, e-mail, handle and address: a
+deployment configures those (``TRIAGE_ORG_PUBLISHED``), so the file is scored with them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from functools import cache
+
+from triage.phi.detectors import ALL_DETECTORS
 from triage.phi.findings import Finding, PhiType
+from triage.phi.published import Published
 from triage.phi.registry import Registry, default_registry
 
 __all__ = ["FLOORS", "Example", "Floors", "Report", "Span", "evaluate", "load_examples"]
@@ -65,6 +73,7 @@ class Example:
     text: str
     spans: tuple[Span, ...]
     source: str  # the file it came from
+    published: tuple[str, ...] = ()  # its organisation's published contacts, if any are named
 
     @property
     def clean(self) -> bool:
@@ -145,13 +154,14 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
     examples: list[Example] = []
     seen: set[str] = set()
     for file in files:
+        published = _published_of(file)
         for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             where = f"{file.name}:{number}"
             try:
                 row = json.loads(line)
-                example = _example(row, file.stem)
+                example = _example(row, file.stem, published)
             except (ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{where}: {exc}") from exc
             if example.id in seen:
@@ -161,7 +171,25 @@ def load_examples(paths: Iterable[Path]) -> list[Example]:
     return examples
 
 
-def _example(row: dict, source: str) -> Example:
+def _published_of(file: Path) -> tuple[str, ...]:
+    """The contacts ``published.json`` beside `file` lists for it (none without one)."""
+    sidecar = file.parent / "published.json"
+    if not sidecar.is_file():
+        return ()
+    try:
+        contacts = json.loads(sidecar.read_text(encoding="utf-8")).get(file.name, [])
+        Published.parse(contacts)
+    except (ValueError, AttributeError) as exc:
+        raise ValueError(f"{sidecar.name}: {exc}") from exc
+    return tuple(contacts)
+
+
+@cache
+def _registry_for(published: tuple[str, ...]) -> Registry:
+    return Registry((cls() for cls in ALL_DETECTORS), Published.parse(published))
+
+
+def _example(row: dict, source: str, published: tuple[str, ...] = ()) -> Example:
     text = row["text"]
     spans: list[Span] = []
     next_from: dict[str, int] = {}  # the k-th listing of a string is its k-th occurrence
@@ -178,7 +206,7 @@ def _example(row: dict, source: str) -> Example:
         next_from[value] = start + 1
         previous_end = start + len(value)
         spans.append(Span(PhiType(item["type"]), start, start + len(value)))
-    return Example(str(row["id"]), text, tuple(spans), source)
+    return Example(str(row["id"]), text, tuple(spans), source, published)
 
 
 def _occurrence(text: str, value: str, after: int) -> int:
@@ -200,11 +228,13 @@ def _occurrence(text: str, value: str, after: int) -> int:
 
 
 def evaluate(examples: Sequence[Example], registry: Registry | None = None) -> Report:
-    """Score `registry` (the default one unless given) on `examples`."""
-    registry = registry or default_registry()
+    """Score `registry` on `examples`; unless one is given, the default registry, with the
+    organisation's contacts of each example's file."""
     report = Report()
     for example in examples:
-        findings = registry.detect(example.text)
+        scorer = registry or (_registry_for(example.published) if example.published
+                              else default_registry())
+        findings = scorer.detect(example.text)
         if example.clean:
             report.clean_messages += 1
             if findings:

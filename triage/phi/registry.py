@@ -11,8 +11,9 @@ from pathlib import Path
 
 from triage.phi.detectors import ALL_DETECTORS, Detector
 from triage.phi.findings import Finding, resolve_overlaps
+from triage.phi.published import Published
 
-__all__ = ["Registry", "default_registry", "reuse_scans", "source_fingerprint"]
+__all__ = ["Registry", "default_registry", "publish", "reuse_scans", "source_fingerprint"]
 
 # Findings of the texts scanned inside the current `reuse_scans` block (None outside one).
 _scans: ContextVar[dict[tuple[int, str], tuple[Finding, ...]] | None] = ContextVar(
@@ -38,10 +39,12 @@ def reuse_scans() -> Iterator[None]:
 
 
 class Registry:
-    """An ordered, immutable set of detectors with unique names."""
+    """An ordered, immutable set of detectors with unique names, and the organisation's
+    `published` contacts, whose findings it drops."""
 
-    def __init__(self, detectors: Iterable[Detector]) -> None:
+    def __init__(self, detectors: Iterable[Detector], published: Published | None = None) -> None:
         self.detectors: tuple[Detector, ...] = tuple(detectors)
+        self.published = published or Published()
         names = [d.name for d in self.detectors]
         if len(set(names)) != len(names) or not all(names):
             raise ValueError("detector names must be non-empty and unique")
@@ -52,6 +55,9 @@ class Registry:
         found = scans.get((id(self), text)) if scans is not None else None
         if found is None:
             found = tuple(f for detector in self.detectors for f in detector.detect(text))
+            if self.published:
+                found = tuple(f for f in found
+                              if not self.published.covers(f.type, text[f.start : f.end]))
             if scans is not None:
                 scans[(id(self), text)] = found
         findings = list(found)
@@ -63,10 +69,22 @@ class Registry:
         return f"Registry({[d.name for d in self.detectors]!r})"
 
 
+_published = Published()
+
+
+def publish(published: Published) -> None:
+    """Make `published` the organisation's contacts for the default registry (the service's
+    wiring does this from its settings; the registry is rebuilt on next use)."""
+    global _published
+    if published != _published:
+        _published = published
+        default_registry.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
     """The shared registry of all built-in detectors (built on first use, then reused)."""
-    return Registry(cls() for cls in ALL_DETECTORS)
+    return Registry((cls() for cls in ALL_DETECTORS), _published)
 
 
 def source_fingerprint(root: Path | None = None) -> str:

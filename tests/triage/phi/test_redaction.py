@@ -115,6 +115,21 @@ def test_longer_span_wins_and_identifier_beats_health_on_tie() -> None:
     assert resolve_overlaps([short, health, long, apart, ident]) == [long, ident, apart]
 
 
+def test_overlapping_findings_merge_so_no_piece_is_left() -> None:
+    # "Signed, Arthur" and "Arthur Meeks" from two cues: one placeholder over both.
+    first = Finding(PhiType.NAME, 0, 14, 0.7, "a")
+    second = Finding(PhiType.NAME, 8, 20, 0.9, "b")
+    merged = resolve_overlaps([first, second])
+    assert [(f.type, f.start, f.end) for f in merged] == [(PhiType.NAME, 0, 20)]
+    # A HEALTH phrase over part of an identifier: the identifier's type names the whole.
+    health = Finding(PhiType.HEALTH, 30, 45, 0.6, "c")
+    room = Finding(PhiType.ROOM, 40, 48, 0.8, "d")
+    assert [(f.type, f.start, f.end) for f in resolve_overlaps([health, room])] == [
+        (PhiType.ROOM, 30, 48)]
+    assert redact("Our home is 52 Poplar Street, Lakeview. Signed, Arthur Meeks") == (
+        "Our home is [ADDRESS]. Signed, [NAME]")
+
+
 def test_identifier_types() -> None:
     assert frozenset(PhiType) - {PhiType.HEALTH} == IDENTIFIER_TYPES
     assert [t.value for t in PhiType] == [

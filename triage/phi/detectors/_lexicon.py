@@ -24,7 +24,9 @@ RELATIONS: frozenset[str] = frozenset(
     mamá mami papá papi hijo hija hijos hijas esposo esposa marido abuela abuelo abuelita
     abuelito hermano hermana tío tía tio tia novio novia bebé niño niña suegra suegro primo
     prima sobrino sobrina nieto nieta madre padre cuñado cuñada amigo amiga vecino vecina
-    bisabuela bisabuelo""".split()
+    bisabuela bisabuelo caregiver godmother godfather godson goddaughter stepsister stepbrother
+    grandbaby coworker bff bestie mamaw papaw pawpaw meemaw lola lolo madrina padrino comadre
+    compadre avó avô""".split()
 )
 # Longest first so that "grandmother" is tried before "grand..." prefixes of it.
 RELATION_PATTERN = (

@@ -96,7 +96,10 @@ _PLACE_WORDS = frozenset(
     residential detox behavioral health program programs track recovery adolescent geri
     geriatric eating ptsd va monitoring womens women's mens men's intake""".split()
 )
-_PLURAL_RELATIONS = frozenset("kids children babies parents families teens toddlers moms dads".split())
+_PLURAL_RELATIONS = frozenset(
+    "kids children babies parents families teens toddlers moms dads caregivers friends neighbors"
+    " cousins coworkers".split()
+)
 _POINTING = frozenset("my our his her their your mis sus nuestros the these those both".split())
 _GENERIC = frozenset("a an any some every each another un una cualquier".split())
 _SECOND_PERSON = frozenset("you your you're yours yourself y'all yall u ur usted ustedes".split())

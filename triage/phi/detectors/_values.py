@@ -15,7 +15,10 @@ __all__ = ["VALUE", "cued", "digit_count", "is_year"]
 
 _CONNECTOR = (
     r"(?:[ \t]{0,3}(?:(?:is|was|are|es|era|number|numbers|num|nbr|nr|no|n[uú]mero|de|del"
-    r"|on|for|of|the|back|front|box|label|sticker|card|it'?s|its|son|which)\b\.?|[:#=.?,-]))"
+    r"|on|for|of|the|back|front|box|label|sticker|card|it'?s|its|son|which|from|bottom|side|says"
+    r"|reads|shows|listed|ours|mine|my|his|her|their|el|la|mi|su)\b\.?|[:#=.?,-]"
+    # a plan's or maker's name: "member id on his Humana card is ..."
+    r"|(?-i:[A-Z][a-z]{2,15})\b))"
 )
 _GROUP = r"[A-Za-z0-9]{0,20}\d[A-Za-z0-9]{0,20}"
 # A short group of capitals between or after digit groups: "2024-PA-0071385", "PJN 604218 S".
@@ -31,7 +34,7 @@ VALUE = (
 def cued(cue: str) -> re.Pattern[str]:
     """`cue` (a regex), connectors, then `VALUE` in group ``v``; case-insensitive."""
     return re.compile(
-        r"(?<![A-Za-z])(?:" + cue + r")" + _CONNECTOR + r"{0,4}[ \t]{0,3}" + VALUE, re.IGNORECASE
+        r"(?<![A-Za-z])(?:" + cue + r")" + _CONNECTOR + r"{0,5}[ \t]{0,3}" + VALUE, re.IGNORECASE
     )
 
 

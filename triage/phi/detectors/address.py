@@ -138,20 +138,23 @@ _PLACE = (
 _LIVES_IN = re.compile(
     r"(?<![A-Za-z])(?:(?:live[sd]?|living|reside[sd]?|vivo|vive|vivimos|viven|family|familia"
     r"|pick(?:ed)?[ \t]{1,2}(?:me|us|him|her|them)[ \t]{1,2}up"
-    r"|driving|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way"
+    r"|driving|drive|drives|coming|drove|came|moved)(?:[ \t]{1,2}(?:out|over|up|down|in|now|here|all\s+the\s+way"
     r"|by|with|alone|(?:him|her|them|my)sel(?:f|ves)|on\s+(?:his|her|their|my)\s+own|me|us|him|her|them"
     r")){0,3}"
     r"[ \t]{1,2}(?:(?:in|from|en|de|por|near|by|outside(?:\s+of)?|to|cerca\s+de)(?:[ \t]{1,2}la[ \t]{1,2}colonia)?"
     r"|(?=(?-i:[A-Z])))"
+    r"|(?:we'?re|we[ \t]are|i'?m|i[ \t]am|they'?re|they[ \t]are|she'?s|he'?s)"
+    r"(?:[ \t]{1,2}(?:out|up|down|over))?[ \t]{1,2}in(?=[ \t]{1,2}(?-i:[A-Z]))"
+    r"|(?:apartment|house|home|trailer|farm|place|condo)[ \t]{1,2}(?:in|on)(?=[ \t]{1,2}(?-i:[A-Z]))"
     r"|colonia|col\.|barrio|fraccionamiento|fracc\.|urbanizaci[oó]n|reparto|vereda"
     r"|neighbou?rhood|subdivision)[ \t]{1,2}" + _PLACE,
     re.IGNORECASE,
 )
 # Rural addresses: "41088 Hwy 92", "Route 2 Box 19", "RR 3 Box 12", "county road 14".
 _RURAL = re.compile(
-    r"(?<![\w$.,/#-])(?:\d{1,6}[ \t]{1,2})?(?:county[ \t]road|co\.?[ \t]?rd\.?|state[ \t]route|rural[ \t]route"
+    r"(?<![\w$.,/#-])(?:\d{1,6}[ \t]{1,2})?(?:county[ \t]r(?:oa)?d\.?|co\.?[ \t]?rd\.?|state[ \t]route|rural[ \t]route"
     r"|farm[ \t]road|ranch[ \t]road|route|rte\.?|rr|hwy|highway|cr|fm)[ \t]{0,2}#?[ \t]{0,2}\d{1,4}"
-    r"(?:[ \t]{1,2}box[ \t]{1,2}\d{1,5})?\b",
+    r"(?:[ \t]{1,2}box[ \t]{1,2}\d{1,5}\b" + _TAIL + r")?\b",
     re.IGNORECASE,
 )
 # "the Hollister Park apartments": a named place where people live.
@@ -172,9 +175,18 @@ _LIVING_BEFORE = re.compile(
     r"|(?:we'?re|we\s+are|i'?m|im|i\s+am|she'?s|she\s+is|he'?s|he\s+is)\s+(?:at|in))\b[^.!?\n]{0,20}$",
     re.IGNORECASE,
 )
+# Words that go on with the sentence, not with a two-word town ("in gainesville and i...").
+_CLAUSE_WORDS = (
+    r"(?:and|or|but|so|bc|because|if|when|with|for|to|the|at|on|is|was|are|were|we|i|he|she"
+    r"|they|please|pls)"
+)
+_BEING_IN = re.compile(
+    r"(?:'re|[ \t]are|'m|\bim|[ \t]am|'s|\b(?:apartment|house|home|trailer|farm|place|condo))\b",
+    re.IGNORECASE,
+)
 # "4471 kessler rd apt 2 in millbrook": the town named right after an address.
 _IN_TOWN = re.compile(
-    r"(?<=[\w.])[ \t]{1,2}(?:in|en)[ \t]{1,2}(?P<v>[A-Za-z][a-z'\u2019]{2,20}(?:[ \t][A-Za-z][a-z]{2,20})?)(?![\w])"
+    r"(?<=[\w.])[ \t]{1,2}(?:in|en)[ \t]{1,2}(?P<v>[A-Za-z][a-z'\u2019]{2,20}(?:[ \t](?!" + _CLAUSE_WORDS + r"\b)[A-Za-z][a-z]{2,20})?)(?![\w])"
 )
 # Not places of residence: states, countries, languages, institutions, times.
 _NOT_PLACE = frozenset(
@@ -187,7 +199,8 @@ _NOT_PLACE = frozenset(
     april may june july august september october november december english tagalog vietnamese
     korean russian ukrainian haitian creole somali amharic hindi urdu farsi""".split()
 )
-# "123 Oak Dr" is a street; "2 different Dr Patel" is not.
+# "123 Oak Dr" is a street; "2 different Dr Patel" is not; "900 Hillside Dr Apt C" is.
+_UNIT_WORDS = frozenset("apt apartment unit suite ste bldg building lot space trailer".split())
 _DR_NAME = re.compile(r"\.?[ \t]{1,3}[A-Z][a-z]")
 
 
@@ -223,7 +236,8 @@ class AddressDetector(PatternDetector):
                 return False
             value = match.group("v")
             words = value.lower().split()
-            if set(words) & _NOT_PLACE or _STATE_NAMES.search(value):
+            # "in Traverse City" is a town, "in town" is not
+            if words[0] in _NOT_PLACE or value.lower() in _NOT_PLACE or _STATE_NAMES.search(value):
                 return False
             # A lower-case word may be anything ("in the back"); a capitalised one may be a
             # town even if it is a word ("Cedar Hollow").
@@ -245,7 +259,13 @@ class AddressDetector(PatternDetector):
             return match.group("v").lower() not in word_list("common_words")
         if pattern.name == "lives_in":
             words = match.group("v").lower().split()
-            return not (set(words) & _NOT_PLACE or _STATE_NAMES.search(match.group("v")))
+            if set(words) & _NOT_PLACE or _STATE_NAMES.search(match.group("v")):
+                return False
+            # "we're in Labor and Delivery", "I'm in Room 4": being somewhere is weaker than
+            # living there, so an everyday word is no town after it.
+            cue = text[match.start() : match.start("v")]
+            everyday = words_of("not_names", "english_words")
+            return not (_BEING_IN.search(cue) and words[0] in everyday)
         if pattern.name != "street":
             return True
         suffix = match.group("suffix").lower().rstrip(".")
@@ -257,4 +277,4 @@ class AddressDetector(PatternDetector):
         # "89 Hillcrest Dr. Her daughter..." ends a sentence; "2 different Dr Patel" names one.
         word = re.match(r"[A-Za-z]+", text[after.end() - 2 :])
         everyday = words_of("common_words", "not_names")
-        return word is not None and word.group(0).lower() in everyday
+        return word is not None and word.group(0).lower() in everyday | _UNIT_WORDS

@@ -35,7 +35,9 @@ _PERSON = (
     r"|" + RELATION_PATTERN + r")(?:['\u2019]s|[ \t]+is|[ \t]+was|[ \t]+just)"
     r"|\b(?:hes|shes|she|he|i'?m|i[ \t]+am|(?-i:[A-Z][a-z]{1,20})[ \t]+(?:is|was))"
     r"|\b(?:turns?|turned|turning|aged?|age\s+of|cumple|cumplió|cumplio|tiene|tenia"
-    r"|tenía|edad(?:[ \t]de)?|at\s+the\s+age\s+of|lived\s+to)\b)"
+    r"|tenía|edad(?:[ \t]de)?|at\s+the\s+age\s+of|lived\s+to)\b"
+    # "she passed sept 30 at 91", "died peacefully at ninety-four"
+    r"|\b(?:passed|died|falleci[oó]|muri[oó])\b[^.!?\n]{0,30}?[ \t](?:at|a\s+los))"
 )
 _WITH_UNIT = re.compile(r"\b" + _NUMBER + r"(?=" + _UNIT + r")", re.IGNORECASE)
 _AFTER_CUE = re.compile(

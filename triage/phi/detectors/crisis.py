@@ -38,6 +38,7 @@ PHRASES: tuple[str, ...] = (
     r"after\s+the\s+pills", r"nobody\s+would\s+(?:notice|care|miss\s+me)",
     r"(?:won'?t|will\s+not|wont)\s+be\s+(?:around|here|alive)", r"sleep\s+forever",
     r"not\s+wake\s+up", r"never\s+wake\s+up",
+    r"(?:don'?t|dont|do\s+not)\s+think\s+i\s+(?:want|wanna)\s+(?:to\s+)?be\s+(?:here|around|alive)",
     r"(?:don'?t|dont|do\s+not|doesn'?t|doesnt|does\s+not|didn'?t|didnt)\s+(?:think\s+i'?m\s+(?:gonna|going\s+to)"
     r"|wanna|want\s+to)\s+be\s+(?:here|around|alive)",
     # a plan, an attempt, counted pills, pill slang, purging, an eating disorder's return
@@ -59,7 +60,8 @@ PHRASES: tuple[str, ...] = (
     r"a\s+(?:whole\s+)?(?:bunch|handful|lot)\s+of\s+|the\s+whole\s+|like\s+\d+\s+|\d+\s+(?:of\s+)?|"
     r"every\s+|both\s+)?(?:(?:my|his|her|the|these|those|mom'?s|moms|dad'?s|dads)\s+)?(?:\w+\s+)?" + _PILLS,
     r"(?:pills|meds)\s+(?:are\s+)?(?:lined\s+up|ready|counted|saved|in\s+front\s+of\s+me)",
-    r"saving\s+up\s+(?:my\s+)?\w+", r"(?:have|got|bought|holding)\s+(?:a|my|the|his|her)\s+(?:gun|rope|knife|razor)",
+    r"saving\s+up\s+(?:my\s+)?\w+", r"(?:have|got|bought|holding)\s+(?:a|my|the|his|her)\s+(?:gun|rope|knife|razor|pistol|rifle|shotgun)",
+    r"has\s+(?:a|his|her)\s+(?:gun|pistol|rifle|shotgun)(?=\s+(?:in|with|on|out|and|loaded))",
     r"rope\s+in\s+the\s+\w+", r"spot\s+picked\s+out", r"(?:jump|jumping)\s+(?:off|from|in\s+front)",
     r"driv(?:e|ing)\s+(?:into|off)\s+(?:the|a)\s+\w+", r"overdos(?:ed|ing)", r"o\.?d'?(?:ed|d|ing)\b",
     r"thoughts\s+of\s+(?:hurting|killing|harming|suicide|dying)",

@@ -57,11 +57,24 @@ _ORDINAL_WORDS = (
     r"|twenty[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|thirtieth"
     r"|thirty[ -]first)"
 )
-# "the fifth of December", "December twenty-first"
+_ONES = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+# A year read out: "nineteen thirty", "nineteen forty-two", "two thousand six", "twenty ten".
+_SPOKEN_YEAR = (
+    r"(?:nineteen[ \t](?:" + _TENS + r"(?:[ -]" + _ONES + r")?|oh[ \t]" + _ONES
+    + r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    r"|two[ \t]thousand(?:[ \t](?:and[ \t])?(?:" + _ONES + r"|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[ -]" + _ONES + r")?))?"
+    r"|twenty[ \t](?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+    r"|nineteen|twenty(?:[ -]" + _ONES + r")?))"
+)
+_ANY_YEAR = r"(?:,?[ \t]{1,3}(?:(?:19|20)\d{2}|" + _SPOKEN_YEAR + r")\b)?"
+# "the fifth of December", "December twenty-first", "march ninth 2011",
+# "the seventh of January nineteen thirty"
 _SPELLED_DAY = re.compile(
-    r"\b" + _ORDINAL_WORDS + r"[ \t]{1,3}of[ \t]{1,3}" + _MONTH + r"(?:,?[ \t]{1,3}" + _YEAR4 + r"\b)?"
-    r"|\b" + _MONTH.replace("(?P<mon>", "(?P<mon2>") + r"[ \t]{1,3}(?:the[ \t]{1,3})?"
-    + _ORDINAL_WORDS.replace("(?P<od>", "(?P<od2>"),
+    r"\b" + _ORDINAL_WORDS + r"[ \t]{1,3}of[ \t]{1,3}" + _MONTH + _ANY_YEAR
+    + r"|\b" + _MONTH.replace("(?P<mon>", "(?P<mon2>") + r"[ \t]{1,3}(?:the[ \t]{1,3})?"
+    + _ORDINAL_WORDS.replace("(?P<od>", "(?P<od2>") + _ANY_YEAR,
     re.IGNORECASE,
 )
 _MESES = {
@@ -232,6 +245,9 @@ class DateDetector(PatternDetector):
         if pattern.name == "iso":
             return _valid(year, month, day)
         # Numeric dates may be month-first (US) or day-first; either reading will do.
+        if self._after_birth_cue(text, match.start()) and min(month, day) >= 1:
+            # "DOB 06/31/2018": a mistyped birth date is still one
+            return min(month, day) <= 12 and max(month, day) <= 31
         return _valid(year, month, day) or _valid(year, day, month)
 
     def detect(self, text: str) -> list[Finding]:

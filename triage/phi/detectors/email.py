@@ -21,7 +21,10 @@ __all__ = ["EmailDetector"]
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])"
 )
-_AT = r"(?:[ \t]{0,3}(?:@|[(\[{<][ \t]?(?:at|@|arroba)[ \t]?[)\]}>])[ \t]{0,3}|[ \t]{1,3}(?:at|arroba)[ \t]{1,3})"
+_AT = (
+    r"(?:[ \t]{0,3}(?:@|[(\[{<][ \t]?(?:at|@|arroba)[ \t]?[)\]}>])[ \t]{0,3}"
+    r"|[ \t]{1,3}(?:at(?:[ \t]sign)?|arroba)[ \t]{1,3})"
+)
 # A dot written as a word or in brackets ("dot", "(dot)", "punto"); a plain "." counts only
 # unspaced ("maria.lopez at gmail") or before a common top-level domain (see _SPELLED), so a
 # sentence break ("fine at lunch. do you...") is no address.
@@ -48,6 +51,15 @@ _SPELLED = re.compile(
     r"(?<![\w.])(?P<local>" + _WORD + r"(?:" + _SEP + _WORD + r"){0,3})" + _AT
     + r"(?P<domain>(?:" + _WORD + _DOT + r"){1,3}" + _TLDS
     + r"|(?:" + _WORD + _SPACED_DOT + r"){1,3}(?:com|net|org|edu|gov)|" + _PROVIDERS + r")(?![\w-])",
+    re.IGNORECASE,
+)
+# Read out after an "email" cue, the mailbox may be several words, spelled letters or
+# numbers in words: "my email is frank tank 44 at sign comcast dot net",
+# "its d e l o r e s w 3 1 at gmail dot com", "email gpaulsen fifty two at hotmail dot com".
+_SPOKEN = re.compile(
+    r"\b(?:e-?mail|correo)(?:[ \t]{1,2}(?:address|addy|is|es|its|it'?s|which|for|the|my|portal|account"
+    r"|electr[oó]nico|[:-]))*[ \t]{1,2}(?P<local>[A-Za-z0-9]{1,20}(?:[ \t][A-Za-z0-9]{1,20}){1,11}?)"
+    + _AT + r"(?P<domain>(?:" + _WORD + _DOT + r"){1,3}" + _TLDS + r"|" + _PROVIDERS + r")(?![\w-])",
     re.IGNORECASE,
 )
 # Words that are not a mailbox: "email me at gmail" has no local part.
@@ -80,12 +92,22 @@ class EmailDetector(PatternDetector):
     PATTERNS: ClassVar[tuple[Pattern, ...]] = (
         Pattern("email", _EMAIL, PhiType.EMAIL, 0.95),
         Pattern("spelled", _SPELLED, PhiType.EMAIL, 0.8),
+        Pattern("spoken", _SPOKEN, PhiType.EMAIL, 0.75),
     )
 
+    def result_span(self, text: str, match: re.Match[str], pattern: Pattern) -> tuple[int, int]:
+        if pattern.name == "spoken":
+            return match.start("local"), match.end()
+        return super().result_span(text, match, pattern)
+
     def validate_result(self, text: str, match: re.Match[str], pattern: Pattern) -> bool:
+        if pattern.name == "spoken":
+            return match.group("local").split()[0].lower() not in _NOT_LOCAL
         if pattern.name == "spelled":
             if match.group("local").lower() in _NOT_LOCAL:
-                return False
+                return False  # "email me at gmail"
+            if text[match.end() : match.end() + 1] == "/":
+                return False  # "pics at drive.google.com/file/...": a link
             # A plain address is the other pattern's; this one needs a spelled-out part.
             return "@" not in match.group(0) or " " in match.group(0) or "(" in match.group(0)
         local, domain = match.group(0).split("@", 1)

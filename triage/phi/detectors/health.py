@@ -164,6 +164,23 @@ TERMS: tuple[str, ...] = (
     r"epidural", r"psychotic(?:\sepisode|\sbreak)?", r"delivered\s(?:my|her|our)\s\w+",
     r"(?:heart|cancer|kidney|lung|brain|bone|skin|eye|foot|stomach|sugar|baby)\sdoctor",
     r"(?:her|his|my|ur|your)\siv", r"cataratas?", r"cataracts?", r"arde", r"ardor", r"orinar",
+    # injuries, declines and births said in plain words (2026-12-03)
+    r"(?:cut|sliced|slashed|gashed|split)\s(?:(?:his|her|my|their|the)\s)?(?:hand|finger|thumb|arm|leg|foot"
+    r"|head|face|palm|wrist|chin|lip|forehead)(?:\s(?:open|bad|deep))?",
+    r"(?:knee|hip|shoulder|back|ankle|wrist)\s(?:done|replaced|scoped|fused|surgery|repair)",
+    r"(?:memory|hearing|eyesight|vision|balance|mind)\s(?:is|was|has\sbeen|isn'?t|isnt|is\snot)\s"
+    r"(?:going|gone|failing|bad|poor|slipping|getting\sworse|worse|not\s(?:great|good)|great|good)",
+    r"ha(?:s|sn'?t|snt)\s(?:not\s)?been\s(?:herself|himself|right|the\ssame)", r"not\s(?:herself|himself)",
+    r"forgets?\s(?:where|who|what|how)\s\w+(?:\s\w+)?", r"keeps?\sasking\swhat\sday",
+    r"lost\sa\slot\sof\sblood", r"\d\sunits\sof\sblood", r"in\sa\swheelchair",
+    r"(?:1st|2nd|3rd|4th|first|second|third|fourth)[\s-]degree\s(?:tear|burns?)",
+    r"(?:his|her|my|their)\s(?:fall|falls|lungs|kidneys|liver)(?!\s(?:semester|season|term|class|schedule))",
+    r"took\sa\s(?:tumble|spill|bad\sfall)", r"se\sgolpe[oó](?:\s(?:la|el)\s\w+)?", r"golpe[oó]\sla\scabeza",
+    r"\d{1,2}\ssemanas(?=\s(?:de\sembarazo|embarazada|y|en|de))", r"naci[oó]\sprematur[oa]",
+    r"(?:won'?t|wont|can'?t|cant|not)\slatch(?:ing)?", r"(?:give|giving|gave)\sbirth",
+    r"delivered(?=\s(?:him|her|them|the\sbaby|twins|on|at|early|by|last|yesterday|today|a\s))",
+    r"(?:the\s)?pressure\s(?:very\s|real\s|so\s|too\s)?(?:high|low)",
+    r"\d{2,3}\s?(?:over|/)\s?\d{2,3}(?=\s|$|[.,!?])(?<!/\d{2}/\d{2})",
     # Spanish
     r"fiebre", r"calentura", r"tos", r"dolor(?:es)?(?:\sde\s\w+)?", r"diab[eé]tic[oa]",
     r"presi[oó]n(?:\salta|\sbaja)?", r"az[uú]car", r"c[aá]ncer", r"quimio(?:terapia)?",

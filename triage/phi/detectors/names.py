@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from triage.phi.detectors._lexicon import (
     RELATION_PATTERN,
+    RELATIONS,
     STAFF_TITLES,
     phrase_list,
     word_list,
@@ -53,6 +54,7 @@ class _Cue:
     shape_check: bool = False  # refuse word-like shapes ("I'm Exhausted", "- Management")
     staff_guard: bool = False  # "a nurse named Kelly" is staff
     unlisted_ok: bool = False  # a lower-case word that is no English word counts ("name is kezia")
+    after_relation: bool = False  # only right after a relation word ("Dad (Herb)")
 
 
 _AGE = r"\d{1,2}[- ]?(?:yo|y/o|(?:year|yr|month|mo|week|wk)s?[- ]old)"
@@ -74,7 +76,20 @@ _PATIENT = (
     r"\b(?:patient|pt)(?:" + _APOS + r"?s)?(?:\s{1,3}(?:full\s{1,3})?name)?"
     r"(?:\s{0,3}[:=,-]\s{0,3}|\s{1,3}is\s{1,3}|\s{1,3})"
 )
-_NAME_IS = r"\bname(?:" + _APOS + r"?s\s{1,3}|\s{1,3}is\s{1,3}|\s{0,3}[:=-]\s{0,3})"
+_NAME_IS = (
+    r"\bname(?:" + _APOS + r"?s\s{1,3}|\s{1,3}is\s{1,3}|\s{0,3}[:=-]\s{0,3})"
+    r"|(?<!brand )(?<!generic )(?<!user)\b(?:(?:last|first|full|maiden|middle)\s{1,3})?name"
+    r"\s{1,3}(?=(?-i:[A-Z]))"
+)
+# "Dad (Herb)", "mom (agnes)": a relation with the name in brackets (the bracket is found
+# first and the word before it checked, which is far cheaper than the relation alternation).
+_RELATION_PAREN = r"(?<=[^\W\d_])\s{0,2}\(\s{0,2}"
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)(?:['\u2019]s)?\s{0,2}$")
+# "Auntie Flo", "Grandma Rose", "Uncle Ray": a capitalised kin word used as a title.
+_KIN_TITLE = (
+    r"(?-i:\b(?:Aunt(?:ie|y)?|Uncle|Grandma|Grandpa|Granny|Nana|Nanna|Mamaw|Papaw|Pawpaw|Meemaw"
+    r"|Cousin|T[ií]a|T[ií]o|Abuela|Abuelo|Abuelita|Abuelito|Lola|Lolo))\s{1,3}"
+)
 # "(mom is Crystal)", "mom: Destiny", "in the system as jordan vail", "under the name Ruiz"
 # (the few relation words used so, nested by first letter: the full list costs 0.3 ms a text)
 _RELATION_IS = (
@@ -95,7 +110,7 @@ _SIG_DASH = r"(?:^|(?<=[\s.!?)]))[-\u2013\u2014~]{1,2}[ \t]{0,2}"
 _SIG_CLOSER = (
     r"\b(?:thanks|thank\s{1,3}you|thx|ty|tia|sincerely|regards|best\s{1,3}wishes|best|cheers"
     r"|respectfully|love|yours\s{1,3}truly|yours|blessings|gratefully|gracias|saludos|atentamente"
-    r"|bendiciones|muchas\s{1,3}gracias)\b[ \t]{0,3}[,.!:-]?\s{0,4}"
+    r"|bendiciones|muchas\s{1,3}gracias|signed)\b[ \t]{0,3}[,.!:-]?\s{0,4}"
 )
 
 
@@ -114,6 +129,9 @@ _CUES: tuple[_Cue, ...] = (
          unlisted_ok=True, shape_check=True),
     _Cue("listed_as", re.compile(_LISTED_AS, _I), 0.85, strong=True, lower_ok=True,
          unlisted_ok=True),
+    _Cue("relation_paren", re.compile(_RELATION_PAREN), 0.8, strong=True, lower_ok=True,
+         unlisted_ok=True, shape_check=True, after_relation=True),
+    _Cue("kin_title", re.compile(_KIN_TITLE), 0.7, strong=True, shape_check=True),
     _Cue("named", re.compile(r"\b(?:named|called)\s{1,3}", _I), 0.75, strong=True,
          staff_guard=True),
     _Cue("i_am", re.compile(_I_AM, _I), 0.6, shape_check=True),
@@ -166,9 +184,13 @@ class NameDetector(Detector):
             for match in cue.regex.finditer(text, tail_start if cue.at_end else 0):
                 if cue.staff_guard and self._after_staff(text, match.start()):
                     continue
+                if cue.after_relation and not self._after_relation(text, match.start()):
+                    continue
                 pos = match.end()
+                # "HER NAME IS JUNE ABERNATHY-COLE": in a shouted cue, capitals are no acronym.
+                shout = cue.strong and match.group(0).isupper()
                 while True:
-                    span = self._read_name(text, pos, cue)
+                    span = self._read_name(text, pos, cue, shout)
                     if span is None or STAFF_AFTER.match(text, span[1]):
                         break
                     spans[span] = max(spans.get(span, 0.0), cue.score)
@@ -184,7 +206,8 @@ class NameDetector(Detector):
             spans[(start, end)] = max(spans.get((start, end), 0.0), score)
         return [Finding(PhiType.NAME, s, e, score, self.name) for (s, e), score in spans.items()]
 
-    def _read_name(self, text: str, pos: int, cue: _Cue) -> tuple[int, int] | None:
+    def _read_name(self, text: str, pos: int, cue: _Cue,
+                   shout: bool = False) -> tuple[int, int] | None:
         """Span of up to three name words starting at `pos`, or None if no name is there."""
         start: int | None = None
         end = pos
@@ -211,7 +234,7 @@ class NameDetector(Detector):
                 if k == 0 or not word.isupper() or (word in "IA" and not dot):
                     break
                 w_end += 1 if dot else 0
-            elif not self._accept(word, k, cue, prev_lower) and not self._org_surname(
+            elif not self._accept(word, k, cue, prev_lower, shout) and not self._org_surname(
                     text, word, w_end, k, cue):
                 break
             start = j if start is None else start
@@ -229,7 +252,8 @@ class NameDetector(Detector):
             return None
         return start, end
 
-    def _accept(self, word: str, k: int, cue: _Cue, prev_lower: bool = False) -> bool:
+    def _accept(self, word: str, k: int, cue: _Cue, prev_lower: bool = False,
+                shout: bool = False) -> bool:
         lw = word.lower().replace("\u2019", "'")
         first, surnames = word_list("first_names"), word_list("surnames")
         stop, orgs = word_list("not_names"), word_list("org_words")
@@ -240,7 +264,8 @@ class NameDetector(Detector):
         known = lw in first or lw in surnames
         if word[0].isupper():
             if word.isupper() and not known:
-                return False  # acronyms such as DOB, MRN, ER
+                # acronyms such as DOB, MRN, ER; in shouted text, a word no list knows
+                return shout and all(_unlisted(part) for part in lw.split("-"))
             if lw in stop:
                 return cue.strong and known
             return known or not (cue.shape_check and _WORDY.search(lw))
@@ -277,6 +302,14 @@ class NameDetector(Detector):
         if nxt is None or not nxt.group(0)[0].isupper():
             return False
         return nxt.group(0).lower() in word_list("org_words")
+
+    @staticmethod
+    def _after_relation(text: str, start: int) -> bool:
+        word = _WORD_BEFORE.search(text, max(0, start - 24), start)
+        if word is None:
+            return False
+        w = word.group(1).lower()
+        return w in RELATIONS or (w.endswith("s") and w[:-1] in RELATIONS)
 
     @staticmethod
     def _after_staff(text: str, start: int) -> bool:

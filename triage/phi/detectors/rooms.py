@@ -22,6 +22,9 @@ _CUE = (
 )
 _VALUE = (
     r"(?P<v>(?:[A-Za-z]-?)?\d{1,4}(?:-?[A-Za-z](?![A-Za-z]))?"
+    # read out: "room 5 12", "room 2 oh 6", "room 1142 B", "room 22 bed B"
+    r"(?:[ \t]\d{2}(?![\w:.,/])|[ \t]oh[ \t]\d\b|[ \t](?-i:[A-F])(?![\w'\u2019])"
+    r"|,?[ \t]{1,2}bed[ \t]{1,2}(?:(?-i:[A-F])(?![\w'\u2019])|\d{1,2}\b))?"
     r"(?:[ \t-]?(?:east|west|north|south|este|oeste|norte|sur|[ENWS](?![A-Za-z])))?"
     r"(?:[ \t]?(?:,|/|and|&|y|-)[ \t]?(?:bed[ \t]?)?[A-Za-z]?\d{1,4}[A-Za-z]?(?![A-Za-z0-9]))?)"
 )
@@ -65,7 +68,7 @@ _SPELLED_ROOM = re.compile(
 
 _PUBLIC_ROOM = re.compile(
     r"\b(?:conference|meeting|class(?:room)?|group|workshop|session|meets|training|seminar|lecture"
-    r"|community|board|waiting|family\s+workshop|support\s+group)\b",
+    r"|community(?![ \t]living)|board|waiting|family\s+workshop|support\s+group)\b",
     re.IGNORECASE,
 )
 _STAFF_BEFORE = re.compile(r"\b(?:nurses?|dr|doctors?|staff|team|aides?|techs?)\b", re.IGNORECASE)
