@@ -196,14 +196,11 @@ class TriageService:
 
     def prepare(self, row: InboundView, lease: Lease) -> str:
         """A leased message (`row`, as the lease found it) as Rasa sees it, identifiers
-        replaced. A message stored by `accept` is read for PHI here, once: its redacted text
-        and PHI types are recorded under the lease. Reads the original inside the service
-        only: it never leaves this process unredacted."""
-        text = self.repository.original_text(lease.inbound_id)
-        with phi.reuse_scans():
-            if row.redacted_text is None:
-                self.repository.record_deidentified(lease, *_read_for_phi(text))
-            return phi.deidentify(text)
+        replaced. Reads the original inside the service only: it never leaves this process
+        unredacted. Nothing is written here: a message stored by `accept` gets its redacted
+        text and PHI types with its decision (`handle`), one write transaction fewer per
+        message on the queue's one SQLite write lock, which the webhook receiver shares."""
+        return phi.deidentify(self.repository.original_text(lease.inbound_id))
 
     # -- decisions -------------------------------------------------------------
     def assess(self, text: str, parse: Parse, surface: str, human_owned: bool = False,
@@ -235,10 +232,16 @@ class TriageService:
         """Decide on a leased message, open or append its case, render the replies and plan
         its platform operations: one transaction, so a crash leaves all or nothing, and a
         worker whose lease was taken over finishes nothing (a DUPLICATE outcome)."""
+        # Read for PHI before the write transaction, so the write lock is not held meanwhile.
+        unread = self.repository.unread_original(lease.inbound_id)
+        found = None
+        if unread is not None:
+            with phi.reuse_scans():
+                found = _read_for_phi(unread)
         for _attempt in range(5):
             try:
                 with self.repository.triaging(lease) as unit:
-                    return self._triage(unit, text, parse)
+                    return self._triage(unit, text, parse, found)
             except LeaseLost:
                 log.info("inbound.already_handled id=%s", lease.inbound_id)
                 return Outcome(Decision(Action.IGNORE, Reason.DUPLICATE, parse.category), None, ())
@@ -246,12 +249,12 @@ class TriageService:
                 continue  # the other message's case exists now: this run appends to it
         raise StoreError("could not open or append the thread's case after 5 attempts")
 
-    def _triage(self, unit: TriageUnit, text: str, parse: Parse) -> Outcome:
+    def _triage(self, unit: TriageUnit, text: str, parse: Parse,
+                found: Optional[Tuple[str, Tuple[str, ...]]] = None) -> Outcome:
         if unit.message.redacted_text is None:
-            # Stored first and handled without `prepare` (a caller with its own text): the
-            # case must still hold the redacted text.
-            unit.record_deidentified(*_read_for_phi(
-                self.repository.original_text(unit.message.id)))
+            # Stored by `accept` and not read for PHI yet: the case holds the redacted text.
+            unit.record_deidentified(*(found or _read_for_phi(
+                self.repository.original_text(unit.message.id))))
         msg = unit.message
         if msg.rating is not None:
             parse = review_parse(parse, msg.rating, text)

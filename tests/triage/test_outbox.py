@@ -117,12 +117,16 @@ def test_a_message_stored_first_is_read_for_phi_by_its_worker(service):
     (leased, lease), = service.repository.lease_next(dt.timedelta(minutes=1))
     text = service.prepare(leased, lease)
     assert "Jake" not in text and "0199" not in text and "fever" in text
+    # prepare writes nothing (one write transaction fewer per message): the redacted text
+    # and PHI types are recorded with the decision.
+    assert service.repository.get_inbound(stored.id).redacted_text is None
+    outcome = service.handle(lease, text, Parse("clinical_request", 0.9, ("NAME", "PHONE")))
     row = service.repository.get_inbound(stored.id)
     assert "Jake" not in row.redacted_text and "fever" not in row.redacted_text
     assert set(row.phi_types.split(",")) >= {"NAME", "PHONE", "HEALTH"}
-    outcome = service.handle(lease, text, Parse("clinical_request", 0.9, ("NAME", "PHONE")))
     case = service.repository.get_case(outcome.case_reference)
     assert case.redacted_text == row.redacted_text
+    assert service.repository.unread_original(stored.id) is None
 
 
 def test_many_messages_are_stored_at_once_and_duplicates_found(service):

@@ -320,6 +320,13 @@ class IntakeMixin(Store):
             return session.execute(sa.select(inbound_messages.c.original_text)
                                    .where(inbound_messages.c.id == inbound_id)).scalar_one()
 
+    def unread_original(self, inbound_id: int) -> Optional[str]:
+        """The original of a message whose redacted text is not recorded yet, else None."""
+        m = inbound_messages.c
+        with self._begin() as session:
+            return session.execute(sa.select(m.original_text).where(
+                m.id == inbound_id, m.redacted_text.is_(None))).scalar_one_or_none()
+
     def pending_inbound(self, older_than: dt.timedelta = dt.timedelta(0)) -> List[InboundView]:
         """Messages stored but not yet triaged (received, or processing under a lease)."""
         cutoff = self._now() - older_than
