@@ -22,9 +22,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from functools import cache
+from pathlib import Path
 
 from triage.phi.detectors import ALL_DETECTORS
 from triage.phi.findings import Finding, PhiType
