@@ -325,6 +325,9 @@ POSITIVES: list[tuple[str, PhiType, str]] = [
     ("still has a [HEALTH]", H, "[HEALTH]"),
     # 2026-12-03: forms the studied sets showed
     ("HER NAME IS JUNE ABERNATHY-COLE. CALL ME", N, "JUNE ABERNATHY-COLE"),
+    ("my name is desiree lamb and my member id is SHP-0093-4127", N, "desiree lamb"),
+    ("my son riley m. has a fever", N, "riley m."),
+    ("my name is sarah and i need help", N, "sarah"),
     ("dob 04/17/1961 last name Castellanos", N, "Castellanos"),
     ("Dad (Herb) on 3 for his heart", N, "Herb"),
     ("Auntie Flo you're a legend", N, "Flo"),

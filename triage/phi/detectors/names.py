@@ -231,7 +231,9 @@ class NameDetector(Detector):
                 # A middle or last initial ("Mike R."), never a one-letter first word, and
                 # "I"/"A" only with a period ("my son Jake I think..." is not an initial).
                 dot = text[w_end : w_end + 1] == "."
-                if k == 0 or not word.isupper() or (word in "IA" and not dot):
+                # lower case only after a lower-case name and with a period: "riley m. lmk"
+                lower_initial = word.islower() and prev_lower and dot and word not in "ia"
+                if k == 0 or not (word.isupper() or lower_initial) or (word in "IA" and not dot):
                     break
                 w_end += 1 if dot else 0
             elif not self._accept(word, k, cue, prev_lower, shout) and not self._org_surname(
@@ -277,6 +279,10 @@ class NameDetector(Detector):
             return True
         if k == 0:
             return lw in first or (cue.surname_first and lw in surnames)
+        if cue.name == "name_is" and prev_lower and len(lw) >= 3 and lw.isalpha():
+            # "my name is desiree lamb": after the strongest cue, a second lower-case word is
+            # the surname unless it is an everyday word that goes on with the sentence.
+            return lw not in words_of("common_words", "not_names", "org_words")
         return lw in surnames
 
     @staticmethod
