@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
@@ -60,3 +61,61 @@ def test_a_long_thread_loads_its_latest_events_only_and_stores_every_one(store, 
     assert [e.text for e in full.events if isinstance(e, UserUttered)][-2:] == [
         "message 399", "message 400"]
     assert run(store.retrieve("thread-1")).latest_message.text == "message 400"
+
+
+class _Recorder(EventBroker):
+    """Collects what the store publishes (Pika itself is tested in tests/scaleout)."""
+
+    def __init__(self):
+        self.published = []
+
+    def publish(self, event):
+        self.published.append(event)
+
+
+def test_each_turn_saves_and_publishes_its_own_events_once(store, domain):
+    run = asyncio.run
+    store.event_broker = _Recorder()
+    tracker = run(store.get_or_create_tracker("thread-2"))  # new: session start, listen
+    first = len(tracker.events)
+    for n in range(3):
+        tracker = run(store.retrieve("thread-2"))
+        for event in _turn(n):
+            tracker.update(event)
+        run(store.save(tracker))
+        run(store.save(tracker))  # saving again adds nothing
+    full = run(store.retrieve_full_tracker("thread-2"))
+    assert len(full.events) == first + 9
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
+        "message 0", "message 1", "message 2"]
+    assert len(store.event_broker.published) == first + 9
+    assert [e["text"] for e in store.event_broker.published if e["event"] == "user"] == [
+        "message 0", "message 1", "message 2"]
+
+
+def test_a_tracker_built_elsewhere_is_saved_by_counting_as_stock_does(store, domain):
+    run = asyncio.run
+    events = [ActionExecuted("action_listen", timestamp=1)] + _turn(0)
+    run(store.save(DialogueStateTracker.from_events("thread-3", events, domain.slots)))
+    # The same history rebuilt outside the store, with one more turn: only that turn is new.
+    again = DialogueStateTracker.from_events("thread-3", events + _turn(1), domain.slots)
+    run(store.save(again))
+    full = run(store.retrieve_full_tracker("thread-3"))
+    assert len(full.events) == len(events) + 3
+
+
+def test_two_stores_on_one_file_see_each_others_turns(store, domain, tmp_path):
+    # Two Rasa processes on one SQLite tracker file, each with its pool of connections.
+    run = asyncio.run
+    other = BoundedSQLTrackerStore(domain=domain, dialect="sqlite",
+                                   db=str(tmp_path / "tracker.db"))
+    tracker = run(store.get_or_create_tracker("thread-4"))
+    for event in _turn(0):
+        tracker.update(event)
+    run(store.save(tracker))
+    seen = run(other.retrieve("thread-4"))
+    assert seen.latest_message.text == "message 0"
+    for event in _turn(1):
+        seen.update(event)
+    run(other.save(seen))
+    assert run(store.retrieve("thread-4")).latest_message.text == "message 1"
