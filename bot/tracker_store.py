@@ -20,6 +20,7 @@ loaded or last saved with, and the count runs only for a tracker this store has 
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from typing import Iterator, Optional, Text
 
 import sqlalchemy as sa
@@ -49,31 +50,43 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                                            connect_args={"check_same_thread": False})
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def init_tracker(self, sender_id: Text) -> DialogueStateTracker:
-        tracker = super().init_tracker(sender_id)
-        setattr(tracker, _STORED, 0)
-        return tracker
+        # Conversations just found empty: Rasa then builds a new tracker (in the FailSafe
+        # wrapper, not here) and saves it under the conversation's lock, with 0 stored.
+        self._found_empty: "OrderedDict[Text, None]" = OrderedDict()
 
     async def _retrieve(self, sender_id: Text,
                         fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         if tracker is not None:
+            self._found_empty.pop(sender_id, None)
             setattr(tracker, _STORED, len(tracker.events))
+        elif not fetch_events_from_all_sessions:
+            self._found_empty[sender_id] = None
+            while len(self._found_empty) > 1024:
+                self._found_empty.popitem(last=False)
         return tracker
+
+    def _stored(self, tracker: DialogueStateTracker) -> Optional[int]:
+        """How many of the tracker's events are in the database; None if not known."""
+        stored = getattr(tracker, _STORED, None)
+        if stored is None and tracker.sender_id in self._found_empty:
+            return 0
+        return stored
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
+        self._found_empty.pop(tracker.sender_id, None)
         setattr(tracker, _STORED, len(tracker.events))
 
     def _additional_events(self, session, tracker: DialogueStateTracker) -> Iterator:
-        stored = getattr(tracker, _STORED, None)
+        stored = self._stored(tracker)
         if stored is None:  # built elsewhere (e.g. the HTTP API's replace): count, as stock
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, stored, len(tracker.events))
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         # Stock reads the tracker again to find the new events; the count says the same.
-        if self.event_broker is None or getattr(tracker, _STORED, None) is None:
+        if self.event_broker is None or self._stored(tracker) is None:
             return await super().stream_events(tracker)
         await self._stream_new_events(self.event_broker,
                                       list(self._additional_events(None, tracker)),

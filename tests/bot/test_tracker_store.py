@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import TrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -76,7 +76,8 @@ class _Recorder(EventBroker):
 def test_each_turn_saves_and_publishes_its_own_events_once(store, domain):
     run = asyncio.run
     store.event_broker = _Recorder()
-    tracker = run(store.get_or_create_tracker("thread-2"))  # new: session start, listen
+    # As the agent does: the FailSafe wrapper builds the new tracker, ours stores it.
+    tracker = run(FailSafeTrackerStore(store).get_or_create_tracker("thread-2"))
     first = len(tracker.events)
     for n in range(3):
         tracker = run(store.retrieve("thread-2"))
