@@ -65,6 +65,14 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _server_rss(pid: int) -> Tuple[float, float, int]:
+    """The largest process of a server and the sum over it and its Sanic workers (RSS counts
+    pages the forked workers still share with the parent in each of them)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    sizes = [_rss_mb(pid)] + [_rss_mb(int(c)) for c in children]
+    return max(sizes), sum(sizes), len(children)
+
+
 def stock_model() -> Path:
     """Stock Rasa trained on our NLU data; retrained only when the data changes."""
     categories = sorted(load_taxonomy(Settings().taxonomy_path).categories)
@@ -133,8 +141,10 @@ def _turn_rows(model: Path, tmp: Path, texts: List[str], thread_turns: int) -> D
         with bot_stack(tmp=tmp, **kwargs) as stack:
             url = f"{stack.rasa_url}/webhooks/rest/webhook"
             timings, per_s = _concurrent_turns(url, texts)
-            row = {"per_s": per_s, "p50": statistics.median(timings), "p95": _pct(timings, 0.95),
-                   "rasa_start": stack.rasa.start_seconds, "rasa_rss": _rss_mb(stack.rasa.proc.pid),
+            largest, total, workers = _server_rss(stack.rasa.proc.pid)
+            row = {"rasa_rss": largest, "rasa_rss_total": total, "rasa_workers": workers,
+                   "per_s": per_s, "p50": statistics.median(timings), "p95": _pct(timings, 0.95),
+                   "rasa_start": stack.rasa.start_seconds,
                    "actions_start": stack.actions.start_seconds,
                    "actions_rss": _rss_mb(stack.actions.proc.pid)}
             if name == "ours":
@@ -211,8 +221,11 @@ def main(argv=None) -> int:
               f"{ours[key] / stock[key]:.2f} |")
     print(f"| Rasa process start-up, s | {ours['rasa_start']:.1f} | {stock['rasa_start']:.1f} | "
           f"{ours['rasa_start'] / stock['rasa_start']:.2f} |")
-    print(f"| Rasa process RSS, MB | {ours['rasa_rss']:.0f} | {stock['rasa_rss']:.0f} | "
-          f"{ours['rasa_rss'] / stock['rasa_rss']:.2f} |")
+    print(f"| Rasa process RSS (the largest), MB | {ours['rasa_rss']:.0f} | "
+          f"{stock['rasa_rss']:.0f} | {ours['rasa_rss'] / stock['rasa_rss']:.2f} |")
+    print(f"| Rasa server RSS, all its processes, MB | {ours['rasa_rss_total']:.0f} "
+          f"({ours['rasa_workers']} workers) | {stock['rasa_rss_total']:.0f} | "
+          f"{ours['rasa_rss_total'] / stock['rasa_rss_total']:.2f} |")
     print(f"| action server start-up s / RSS MB | {ours['actions_start']:.1f} / "
           f"{ours['actions_rss']:.0f} | (none) | |")
     print()

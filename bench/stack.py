@@ -15,6 +15,8 @@ __all__ = ["OUR_RASA", "STOCK_RASA", "Stack", "bot_stack"]
 # How the service starts Rasa (bot/__main__.py: skops imported first), and Rasa's own script.
 OUR_RASA = (str(VENV_BIN / "python"), "-m", "bot")
 STOCK_RASA = (str(VENV_BIN / "rasa"),)
+# scripts/run's default SANIC_WORKERS.
+RASA_WORKERS = "2"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +41,8 @@ def bot_stack(model: str, tmp: Path, *, credentials: Path = REPO_ROOT / "bot" / 
         "TRIAGE_ACTION_SECRET": "bench",
         "TRIAGE_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRIAGE_TRACKER_DB": str(tmp / f"tracker-{rasa_port}.db"),
+        # As scripts/run starts ours; stock Rasa keeps one (its lock store is in memory).
+        **({"SANIC_WORKERS": RASA_WORKERS} if tuple(rasa_command) == OUR_RASA else {}),
         **(env or {}),
     })
     actions = Server("actions", [str(VENV_BIN / "python"), "-m", "actions.server", "--port",

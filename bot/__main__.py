@@ -4,7 +4,8 @@ skops, which loads the LogisticRegressionClassifier, lists its trusted NumPy typ
 imported, searching every loaded module for each ufunc. After Rasa and TensorFlow that is
 ~5,700 modules and ~5 s of every start-up; imported first, it searches a few hundred.
 `bot.lean` keeps TensorFlow out of the process (~400 MB and seconds of every start-up; our
-pipeline has no TensorFlow component). `bot.rasa_patches` removes a per-turn cost of Rasa's.
+pipeline has no TensorFlow component). `bot.rasa_patches` removes a per-turn cost of Rasa's; `bot.sanic_workers` makes the
+server's worker processes (`SANIC_WORKERS`) stop together, so a supervisor restarts them.
 """
 
 import sys
@@ -31,9 +32,10 @@ if _config is None or not config_needs_tensorflow(_config):
 import skops.io  # noqa: F401,E402  (before Rasa, on purpose: see above)
 from rasa.__main__ import main  # noqa: E402
 
-from bot import rasa_patches  # noqa: E402
+from bot import rasa_patches, sanic_workers  # noqa: E402
 
 if __name__ == "__main__":
     rasa_patches.apply()
+    sanic_workers.apply()
     sys.argv[0] = "rasa"
     sys.exit(main())

@@ -42,6 +42,7 @@ def supervised(small_model, tmp_path_factory):
         "TRIAGE_TRACKER_DB": str(var / "tracker.db"),
         "TRIAGE_RASA_TOKEN": "-" + secrets.token_urlsafe(16),
         "TRIAGE_PORTAL_SECRET": secrets.token_urlsafe(32),
+        "SANIC_WORKERS": "2",  # as scripts/run starts Rasa
     })
     (var / "log").mkdir()
     proc = subprocess.Popen([str(VENV_BIN / "supervisord"), "-n", "-c", "supervisord.conf"],
@@ -70,13 +71,42 @@ def supervised(small_model, tmp_path_factory):
 @pytest.mark.parametrize("name", ["actions", "portal", "ingest", "rasa"])
 def test_a_killed_process_is_restarted_and_answers_again(supervised, name, capsys):
     before = supervised["pid"](name)
+    workers = _children(before) if name == "rasa" else []
     os.kill(before, signal.SIGKILL)
     time.sleep(0.5)
     seconds = _wait(supervised["urls"][name])
     assert supervised["pid"](name) != before
+    # Rasa's Sanic workers die with their parent: none is left holding the port.
+    assert not [w for w in workers if os.path.exists(f"/proc/{w}")]
     with capsys.disabled():
         print(f"\n{name}: answering again {seconds + 0.5:.1f} s after SIGKILL")
     reply = requests.post(f"http://127.0.0.1:{supervised['port']}/webhooks/rest/webhook",
                           json={"sender": f"s-{name}", "message": "what are your visiting hours?"},
+                          timeout=60)
+    assert reply.status_code == 200 and reply.json()
+
+
+def _children(pid: int) -> list:
+    return [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+
+
+def test_a_killed_rasa_worker_takes_the_whole_server_down_and_up_again(supervised, capsys):
+    # Rasa runs two Sanic workers; one killed must not leave the server on the other alone.
+    parent = supervised["pid"]("rasa")
+    workers = _children(parent)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{workers[1]}"):
+        time.sleep(0.2)
+    assert not os.path.exists(f"/proc/{workers[1]}"), "the other worker went on alone"
+    seconds = _wait(supervised["urls"]["rasa"])
+    new_parent = supervised["pid"]("rasa")
+    assert new_parent != parent and len(_children(new_parent)) == 2
+    with capsys.disabled():
+        print(f"\nrasa worker: the server answering again {seconds:.1f} s after the other "
+              "worker stopped")
+    reply = requests.post(f"http://127.0.0.1:{supervised['port']}/webhooks/rest/webhook",
+                          json={"sender": "s-worker", "message": "what are your visiting hours?"},
                           timeout=60)
     assert reply.status_code == 200 and reply.json()
