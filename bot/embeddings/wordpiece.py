@@ -11,6 +11,7 @@ the dense featurizer uses the spans to line pieces up with Rasa's tokens.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import unicodedata
 from pathlib import Path
 from typing import Dict, List, Mapping, Tuple
@@ -46,6 +47,7 @@ def _is_control(char: str) -> bool:
     return category.startswith("C") and category != "Cn"
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_punctuation(char: str) -> bool:
     cp = ord(char)
     if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
@@ -58,23 +60,29 @@ def _is_cjk(char: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
 
 
+@functools.lru_cache(maxsize=8192)
+def _normalize_char(char: str) -> str:
+    """What BertNormalizer makes of one character ("" if it drops it). Cached: a text's
+    characters are few and repeat, and this was a tenth of a parse done per character."""
+    if char == "\x00" or char == "\ufffd" or _is_control(char):
+        return ""
+    if _is_whitespace(char):
+        return " "
+    if _is_cjk(char):
+        return f" {char} "
+    # Strip accents (NFD, drop nonspacing marks), then lowercase, as the Rust normalizer
+    # does; every resulting character maps back to the input character's index.
+    return "".join(
+        c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn"
+    ).lower()
+
+
 def _normalize(text: str) -> List[Tuple[str, int]]:
     """(character, index in `text`) after BertNormalizer; whitespace becomes ' '."""
     out: List[Tuple[str, int]] = []
     for index, char in enumerate(text):
-        if char == "\x00" or char == "\ufffd" or _is_control(char):
-            continue
-        if _is_whitespace(char):
-            out.append((" ", index))
-        elif _is_cjk(char):
-            out.extend(((" ", index), (char, index), (" ", index)))
-        else:
-            # Strip accents (NFD, drop nonspacing marks), then lowercase, as the
-            # Rust normalizer does; every resulting character maps back to `index`.
-            stripped = "".join(
-                c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn"
-            )
-            out.extend((c, index) for c in stripped.lower())
+        for normal in _normalize_char(char):
+            out.append((normal, index))
     return out
 
 

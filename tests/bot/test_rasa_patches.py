@@ -48,3 +48,72 @@ def test_an_invalid_response_fails_with_the_same_error(remote_action, result):
         original(action, result)
     assert ours.value.message == theirs.value.message
     assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_a_graph_built_once_runs_each_input_as_before(remote_action, tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    class _Add(GraphComponent):
+        """Adds its config's `n` to what it is given."""
+
+        def __init__(self, n):
+            self.n = n
+
+        @classmethod
+        def create(cls, config, model_storage, resource, execution_context):
+            return cls(config["n"])
+
+        def run(self, x):
+            return x + self.n
+
+    schema = GraphSchema({
+        "one": SchemaNode(needs={"x": "__x__"}, uses=_Add, fn="run", constructor_name="create",
+                          config={"n": 1}),
+        "ten": SchemaNode(needs={"x": "one"}, uses=_Add, fn="run", constructor_name="create",
+                          config={"n": 10}, is_target=True),
+    })
+    runner = DaskGraphRunner.create(schema, LocalModelStorage(tmp_path),
+                                    ExecutionContext(schema, "m"))
+    assert runner.run({"__x__": 0}, ["ten"]) == {"ten": 11}
+    assert runner.run({"__x__": 5}, ["ten"]) == {"ten": 16}  # the built graph kept no input
+    assert runner.run({"__x__": 5}, ["one"]) == {"one": 6}  # another target, its own graph
+    assert runner.run({"__x__": 1}) == {"ten": 12}  # the schema's targets
+
+
+def test_the_intent_classifier_loads_its_coefficients_contiguous_and_predicts_the_same(
+        remote_action, tmp_path):
+    import numpy as np
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from scipy.sparse import random as sparse_random
+
+    rng = np.random.default_rng(7)
+
+    def message(n, intent=None):
+        m = Message(data={TEXT: f"text {n}", **({INTENT: intent} if intent else {})})
+        m.add_features(Features(sparse_random(1, 400, density=0.05, random_state=n, format="csr"),
+                                FEATURE_TYPE_SENTENCE, TEXT, "counts"))
+        return m
+
+    storage, resource = LocalModelStorage(tmp_path), Resource("lr")
+    context = ExecutionContext(GraphSchema({}), "m")
+    trained = LogisticRegressionClassifier.create(
+        LogisticRegressionClassifier.get_default_config(), storage, resource, context)
+    trained.train(TrainingData([message(n, str(rng.integers(3))) for n in range(60)]))
+    loaded = LogisticRegressionClassifier.load(
+        LogisticRegressionClassifier.get_default_config(), storage, resource, context)
+    assert loaded.clf.coef_.T.flags["C_CONTIGUOUS"]
+    assert np.array_equal(loaded.clf.coef_, trained.clf.coef_)
+    probe = [message(1000 + n) for n in range(5)]
+    X = loaded._create_X(probe)
+    assert np.array_equal(loaded.clf.predict_proba(X), trained.clf.predict_proba(X))
