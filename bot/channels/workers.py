@@ -23,6 +23,7 @@ from typing import Awaitable, Callable, Dict, List, Optional, Set
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from triage import phi
 from triage.queue import InboundView, Lease
 from triage.service import shared_service
 
@@ -118,9 +119,11 @@ class Workers:
     async def _turn(self, row: InboundView, lease: Lease) -> None:
         keeper = asyncio.get_running_loop().create_task(self._keep(lease))
         try:
-            text = await asyncio.get_running_loop().run_in_executor(
-                None, shared_service().prepare, row, lease)
-            await self._runner_for(row.channel)(row, lease, text)
+            # De-identifying scans last the text Rasa is given; the model's PHI flagger
+            # reuses that scan (to_thread runs in this task's context). Forgotten at the end.
+            with phi.reuse_scans():
+                text = await asyncio.to_thread(shared_service().prepare, row, lease)
+                await self._runner_for(row.channel)(row, lease, text)
         except Exception as exc:  # noqa: BLE001 - the lease expires; the loop takes it again
             log.error("workers.turn_failed inbound_id=%s error=%s", row.id, type(exc).__name__)
         finally:

@@ -117,3 +117,35 @@ def test_the_intent_classifier_loads_its_coefficients_contiguous_and_predicts_th
     probe = [message(1000 + n) for n in range(5)]
     X = loaded._create_X(probe)
     assert np.array_equal(loaded.clf.predict_proba(X), trained.clf.predict_proba(X))
+
+
+def test_action_calls_reuse_one_connection_and_send_what_rasa_sends(remote_action):
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    seen = []
+
+    async def echo(request):
+        seen.append((request.transport.get_extra_info("peername")[1],
+                     request.headers.get("X-Secret"), await request.json()))
+        return web.json_response({"ok": len(seen)})
+
+    async def run():
+        app = web.Application()
+        app.router.add_post("/webhook", echo)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Secret": "s"})
+        try:
+            return [await endpoint.request(json={"n": n}) for n in range(3)]
+        finally:
+            await runner.cleanup()
+
+    assert asyncio.run(run()) == [{"ok": 1}, {"ok": 2}, {"ok": 3}]
+    assert [(secret, body) for _, secret, body in seen] == [("s", {"n": n}) for n in range(3)]
+    assert len({port for port, _, _ in seen}) == 1  # one connection for the three calls

@@ -200,3 +200,27 @@ def test_a_block_inside_another_joins_it() -> None:
             deidentify(EXAMPLE)
         assert registry._scans.get() is outer and len(outer) >= 2
     assert registry._scans.get() is None
+
+
+def test_what_deidentify_returns_was_scanned_last_so_the_model_needs_no_scan_of_its_own() -> None:
+    # The channels rely on it: inside one block, Rasa's PHI flagger finds the scan of the
+    # text it is given (deidentify's last pass) instead of scanning again.
+    import asyncio
+
+    from triage.phi import registry, reuse_scans
+
+    texts = [text for text, _, _ in itertools.islice(POSITIVES, 40)] + [EXAMPLE, "no phi"]
+    with reuse_scans():
+        given = [deidentify(t) for t in texts]
+        scanned = set(registry._scans.get())
+        assert all((id(registry.default_registry()), g) in scanned for g in given)
+
+    async def channel(text: str) -> list:
+        with reuse_scans():  # as bot/channels/rest.py: store in a thread, then the turn
+            clean = await asyncio.to_thread(deidentify, text)
+            before = len(registry._scans.get())
+            found = detect(clean)
+            assert len(registry._scans.get()) == before  # nothing scanned again
+            return found
+
+    assert asyncio.run(channel(EXAMPLE)) == detect(deidentify(EXAMPLE))
