@@ -121,9 +121,13 @@ def _contiguous_coefficients() -> None:
         LogisticRegressionClassifier,
     )
 
+    import functools
+
     load = LogisticRegressionClassifier.load.__func__
 
-    def load_contiguous(cls, *args: Any, **kwargs: Any) -> LogisticRegressionClassifier:
+    # Rasa checks a component's `load` signature against its own (wraps keeps that one).
+    @functools.wraps(load)
+    def load_contiguous(cls, *args, **kwargs):
         component = load(cls, *args, **kwargs)
         fortran_coefficients(getattr(component, "clf", None))
         return component
