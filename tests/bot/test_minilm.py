@@ -249,6 +249,35 @@ def test_onnx_int8_gives_the_same_vectors(encoder):
     assert fast.encode_full(texts).tokens[0].shape[0] == len(fast.encode_full(texts).pieces[0])
 
 
+@pytest.mark.slow
+def test_int8_matrix_products_stay_close_to_the_float32_model(encoder):
+    from bot.embeddings import shared_encoder
+
+    dynamic = shared_encoder(None, "onnx_int8_dynamic")
+    texts = ["hello world", "my dad can't breathe, please help",
+             "Took my dad in on Tuesday, waited 4 hours, the nurse was rude " * 3,
+             "¿a qué hora abre la clínica?", "😂😂 <b>hi</b>", "i want to end it all tonight"]
+    cosines = np.sum(encoder.encode(texts) * dynamic.encode(texts), axis=1)
+    assert np.all(cosines > 0.97), cosines  # "hello world": 0.978; real-length: > 0.985
+    # Nearer its own paraphrase than an unrelated message, as the float32 model is.
+    a, b, c = dynamic.encode(["my chest hurts and my arm is numb",
+                              "I have chest pain and my arm feels numb",
+                              "what time does the cafeteria open"])
+    assert a @ b > a @ c + 0.2
+
+
+def test_the_derived_int8_file_is_checked_and_built_again_when_it_does_not_match(tmp_path):
+    from bot.embeddings.onnx_minilm import DYNAMIC_INT8_SHA256, dynamic_int8_model_file
+
+    path = dynamic_int8_model_file(tmp_path)
+    assert path.parent == tmp_path and DYNAMIC_INT8_SHA256[:16] in path.name
+    path.write_bytes(path.read_bytes()[:-1] + b"x")  # damaged, or built by another toolchain
+    with pytest.raises(ConfigError, match="pinned"):
+        dynamic_int8_model_file(tmp_path)
+    assert not path.exists()
+    assert dynamic_int8_model_file(tmp_path) == path  # built again from the wheel's file
+
+
 def test_unknown_runtime_is_refused():
     from bot.embeddings import shared_encoder
 
@@ -297,3 +326,15 @@ def test_a_retraining_encodes_only_new_examples_and_gets_the_same_vectors(tmp_pa
     for text in texts:
         np.testing.assert_allclose(first[text], second[text], rtol=1e-6)
     assert not any(t.encode() in (tmp_path / "cache.sqlite").read_bytes() for t in texts)
+
+
+def test_a_new_encoder_file_makes_rasa_encode_the_training_data_again(monkeypatch):
+    # Rasa's training cache keys the featurizer on config and inputs; its addon adds the
+    # weights, so a changed file under the same config is not served the old file's vectors.
+    from bot.embeddings import onnx_minilm
+
+    dynamic = MiniLMFeaturizer.fingerprint_addon({"runtime": "onnx_int8_dynamic"})
+    assert dynamic == onnx_minilm.DYNAMIC_INT8_SHA256
+    assert MiniLMFeaturizer.fingerprint_addon({"runtime": "onnx_int8"}) not in (None, dynamic)
+    monkeypatch.setattr(onnx_minilm, "DYNAMIC_INT8_SHA256", "0" * 64)
+    assert MiniLMFeaturizer.fingerprint_addon({"runtime": "onnx_int8_dynamic"}) != dynamic
