@@ -120,3 +120,18 @@ def test_two_stores_on_one_file_see_each_others_turns(store, domain, tmp_path):
         seen.update(event)
     run(other.save(seen))
     assert run(store.retrieve("thread-4")).latest_message.text == "message 1"
+
+
+def test_a_turn_reads_the_latest_session_only_as_rasas_own_query_does(store, domain):
+    run = asyncio.run
+    events = [SessionStarted(timestamp=10), ActionExecuted("action_listen", timestamp=10)]
+    events += _turn(0) + _turn(1)
+    events += [SessionStarted(timestamp=2000), ActionExecuted("action_listen", timestamp=2000)]
+    events += [UserUttered("message 2", {"name": "other"}, timestamp=2001)]
+    run(store.save(DialogueStateTracker.from_events("thread-5", events, domain.slots)))
+    tracker = run(store.retrieve("thread-5"))
+    assert [e.as_dict() for e in tracker.events] == [e.as_dict() for e in events[-3:]]
+    with store.session_scope() as session:  # the ORM form, which Rasa's count uses
+        orm = store._event_query(session, "thread-5", fetch_events_from_all_sessions=False).all()
+    assert len(orm) == 3
+    assert run(store.retrieve("no-such-thread")) is None
