@@ -177,9 +177,14 @@ def _batch(model: Path, tmp: Path, texts: List[str]) -> Dict[str, float]:
 
 def _encoder(texts: List[str]) -> float:
     """Texts a second through the encoder alone, on both cores, as the batch CLI runs it."""
+    import yaml
+
     from bot.embeddings.minilm import shared_encoder
 
-    encoder = shared_encoder(runtime="onnx_int8", threads=1)
+    # The shipped pipeline's encoder runtime (config.yml).
+    pipeline = yaml.safe_load((REPO_ROOT / "config.yml").read_text())["pipeline"]
+    runtime = next(c["runtime"] for c in pipeline if c["name"].endswith("MiniLMFeaturizer"))
+    encoder = shared_encoder(runtime=runtime, threads=1)
     encoder.encode(texts[:16])
     halves = [texts[: len(texts) // 2], texts[len(texts) // 2:]]
     started = time.perf_counter()
