@@ -9,12 +9,14 @@ the session: a turn costs the same at message 400 as at message 1. Everything is
 stored; the full history (the HTTP API's `/tracker` with `include_events=ALL`, exports)
 reads every event as before.
 
-Two costs of the stock store are gone as well (py-spy, 8 concurrent REST turns: a quarter of
+The stock store's other costs are gone as well (py-spy, 8 concurrent REST turns: a quarter of
 the Rasa process was the tracker store). SQLAlchemy 1.4 opens a new connection for every
-session on a SQLite file; here a small pool keeps them. And before each save the stock store
-counts the session's stored events to know which are new (and, with an event broker, reads
-the tracker again for the same reason); here the tracker remembers how many events it was
-loaded or last saved with, and the count runs only for a tracker this store has not seen.
+session on a SQLite file; here a small pool keeps them, in WAL, since Rasa's two workers share
+the file. Before each save the stock store counts the session's stored events to know which
+are new (and, with an event broker, reads the tracker again for the same reason); here the
+tracker remembers how many events it was loaded or last saved with, and the count runs only
+for a tracker this store has not seen. A turn's read and write are prepared Core statements,
+not ORM queries built anew each time.
 """
 
 from __future__ import annotations
