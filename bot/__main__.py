@@ -4,8 +4,9 @@ skops, which loads the LogisticRegressionClassifier, lists its trusted NumPy typ
 imported, searching every loaded module for each ufunc. After Rasa and TensorFlow that is
 ~5,700 modules and ~5 s of every start-up; imported first, it searches a few hundred.
 `bot.lean` keeps TensorFlow out of the process (~400 MB and seconds of every start-up; our
-pipeline has no TensorFlow component). `bot.rasa_patches` removes a per-turn cost of Rasa's; `bot.sanic_workers` makes the
-server's worker processes (`SANIC_WORKERS`) stop together, so a supervisor restarts them.
+pipeline has no TensorFlow component). `bot.rasa_patches` removes per-turn costs of Rasa's;
+`bot.sanic_workers` makes the server's worker processes (`SANIC_WORKERS`) stop together, so
+a supervisor restarts them.
 """
 
 import sys

@@ -27,6 +27,7 @@ request.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict, List, Optional, Text
 
 _applied = False
@@ -120,8 +121,6 @@ def _contiguous_coefficients() -> None:
     from rasa.nlu.classifiers.logistic_regression_classifier import (
         LogisticRegressionClassifier,
     )
-
-    import functools
 
     load = LogisticRegressionClassifier.load.__func__
 

